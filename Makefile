@@ -1,0 +1,284 @@
+# samsa - a pure-C Kafka client. GNU make; no configure step.
+#
+#   make                  libsamsa.a, libsamsa.so.$(SOVERSION), libsamsa-protocol.a
+#   make test             unit + integration (real broker) + fuzz corpus replay,
+#                         built with ASan+UBSan (SANITIZE=0 for a plain build)
+#   make asan             the same, sanitizers forced on
+#   make valgrind         unit tests and corpus replay under valgrind (plain build)
+#   make fuzz             libFuzzer campaign, FUZZ_SECONDS per target (clang)
+#   make protocol         libsamsa-protocol.a alone
+#   make cross            protocol archive for Cortex-M4 (arm-none-eabi, newlib)
+#   make install PREFIX=  headers, libraries, samsa.pc
+#   make demo             the main job: local broker + round trip (see README)
+#
+# Feature switches (1/0): WITH_ZLIB WITH_SNAPPY WITH_LZ4 WITH_ZSTD WITH_SSL
+# WITH_SASL. Unset = on when the library's headers are found. docs/building.md
+# lists what each needs.
+
+VERSION   := 0.1.0
+SOVERSION := 0
+PREFIX    ?= /usr/local
+LIBDIR    ?= $(PREFIX)/lib
+INCDIR    ?= $(PREFIX)/include
+KAFKA_VERSION ?= 4.4.0
+SANITIZE  ?= 1
+WERROR    ?= 0
+FUZZ_SECONDS ?= 60
+export KAFKA_VERSION
+
+# ---------------------------------------------------------------- deps
+# Install missing Debian packages once per top-level make (fast when present).
+ifeq ($(MAKELEVEL),0)
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+DEPS_GROUPS := build
+DEPS_GROUPS += $(if $(filter test asan valgrind check demo examples,$(MAKECMDGOALS)),test)
+DEPS_GROUPS += $(if $(filter fuzz%,$(MAKECMDGOALS)),fuzz)
+DEPS_GROUPS += $(if $(filter bench%,$(MAKECMDGOALS)),bench)
+DEPS_GROUPS += $(if $(filter cross,$(MAKECMDGOALS)),cross)
+DEPS_STATUS := $(shell scripts/deps.sh $(DEPS_GROUPS) >&2 || echo failed)
+ifeq ($(DEPS_STATUS),failed)
+$(error scripts/deps.sh could not install the packages this target needs)
+endif
+endif
+endif
+
+# ---------------------------------------------------------------- features
+have_header = $(shell printf '\043include <$(1)>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo 1 || echo 0)
+
+define feature
+ifeq ($$(origin WITH_$(1)),undefined)
+WITH_$(1) := $$(call have_header,$(2))
+else ifeq ($$(WITH_$(1)),1)
+ifneq ($$(call have_header,$(2)),1)
+$$(error WITH_$(1)=1 but <$(2)> was not found: install the Debian package $(3))
+endif
+else ifneq ($$(WITH_$(1)),0)
+$$(error WITH_$(1) must be 1 or 0, not '$$(WITH_$(1))')
+endif
+export WITH_$(1)
+endef
+$(eval $(call feature,ZLIB,zlib.h,zlib1g-dev))
+$(eval $(call feature,SNAPPY,snappy-c.h,libsnappy-dev))
+$(eval $(call feature,LZ4,lz4frame.h,liblz4-dev))
+$(eval $(call feature,ZSTD,zstd.h,libzstd-dev))
+$(eval $(call feature,SSL,openssl/ssl.h,libssl-dev))
+$(eval $(call feature,SASL,sasl/sasl.h,libsasl2-dev))
+
+FEATURES := ZLIB SNAPPY LZ4 ZSTD SSL SASL
+FEATURE_DEFS := $(foreach f,$(FEATURES),-DSAMSA_WITH_$(f)=$(WITH_$(f)))
+FEATURE_LIBS := $(if $(filter 1,$(WITH_ZLIB)),-lz) \
+                $(if $(filter 1,$(WITH_SNAPPY)),-lsnappy) \
+                $(if $(filter 1,$(WITH_LZ4)),-llz4) \
+                $(if $(filter 1,$(WITH_ZSTD)),-lzstd) \
+                $(if $(filter 1,$(WITH_SASL)),-lsasl2) \
+                $(if $(filter 1,$(WITH_SSL)),-lssl -lcrypto)
+# libsnappy is C++ inside: a static link also needs its runtime
+STATIC_EXTRA := $(if $(filter 1,$(WITH_SNAPPY)),-lstdc++ -lm)
+SYS_LIBS := -lpthread
+
+# ---------------------------------------------------------------- flags
+FEATURE_BITS := $(WITH_ZLIB)$(WITH_SNAPPY)$(WITH_LZ4)$(WITH_ZSTD)$(WITH_SSL)$(WITH_SASL)
+FEATURE_TAG := $(if $(filter 111111,$(FEATURE_BITS)),,-f$(FEATURE_BITS))
+SAN_TAG   := $(if $(filter 1,$(SANITIZE)),-asan)
+BUILD     ?= build/$(notdir $(firstword $(CC)))$(FEATURE_TAG)
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+        -Wpointer-arith -Wformat=2 -Wundef -Wvla
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+OPT      ?= -O2 -g
+CSTD     := -std=c11
+CPPFLAGS += -Iinclude -Iprotocol $(FEATURE_DEFS) -DSAMSA_VERSION_STRING='"$(VERSION)"'
+FPIC     ?= -fPIC
+LIB_CFLAGS := $(CSTD) $(OPT) $(WARN) $(FPIC) $(CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+V ?= 0
+ifeq ($(V),1)
+Q :=
+say :=@true
+else
+Q := @
+say = @printf '  %-6s %s\n'
+endif
+
+# ---------------------------------------------------------------- sources
+PROTO_SRC := $(sort $(wildcard protocol/*.c))
+LIB_SRC   := $(PROTO_SRC) $(sort $(wildcard net/*.c client/*.c queue/*.c))
+PUB_HDR   := $(wildcard include/samsa/*.h)
+PROTO_HDR := $(wildcard protocol/*.h)
+
+obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+# library objects: plain build (BUILD) and sanitized test build (BUILD-asan)
+LIB_OBJ   := $(call obj,$(BUILD),$(LIB_SRC))
+PROTO_OBJ := $(call obj,$(BUILD),$(PROTO_SRC))
+TBUILD    := $(BUILD)$(SAN_TAG)
+TLIB_OBJ  := $(call obj,$(TBUILD),$(LIB_SRC))
+
+LIBA      := $(BUILD)/libsamsa.a
+LIBPROTO  := $(BUILD)/libsamsa-protocol.a
+LIBSO     := $(BUILD)/libsamsa.so.$(VERSION)
+SONAME    := libsamsa.so.$(SOVERSION)
+TLIBA     := $(TBUILD)/test-lib/libsamsa.a
+
+# tests
+TEST_SUPPORT_SRC := $(sort $(wildcard test/support/*.c))
+UNIT_SRC  := $(sort $(wildcard test/unit/test_*.c))
+INTEG_SRC := $(sort $(wildcard test/integration/test_*.c))
+FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
+UNIT_BIN  := $(patsubst test/unit/%.c,$(TBUILD)/test/unit/%,$(UNIT_SRC))
+INTEG_BIN := $(patsubst test/integration/%.c,$(TBUILD)/test/integration/%,$(INTEG_SRC))
+REPLAY_BIN := $(patsubst fuzz/%.c,$(TBUILD)/fuzz/replay_%,$(FUZZ_SRC))
+TEST_FLAGS := $(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))
+TSUPPORT_OBJ := $(call obj,$(TBUILD),$(TEST_SUPPORT_SRC))
+
+.PHONY: all lib protocol test asan valgrind check unit fuzz fuzz-build cross \
+        install uninstall clean demo examples bench bench-quick help tests-build \
+        docs-check
+
+all: lib
+lib: $(LIBA) $(LIBSO) $(LIBPROTO)
+protocol: $(LIBPROTO)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+
+$(TBUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(TEST_FLAGS) -MMD -MP -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBPROTO): $(PROTO_OBJ)
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ) scripts/libsamsa.map
+	$(say) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=scripts/libsamsa.map \
+	    -o $@ $(LIB_OBJ) $(LDFLAGS) $(FEATURE_LIBS) $(SYS_LIBS)
+	$(Q)ln -sf $(notdir $@) $(BUILD)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILD)/libsamsa.so
+
+ifneq ($(TBUILD),$(BUILD))
+$(TLIBA): $(TLIB_OBJ)
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+else
+$(TLIBA): $(LIBA)
+	@mkdir -p $(@D)
+	cp $< $@
+endif
+
+$(TBUILD)/libtestsupport.a: $(TSUPPORT_OBJ)
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+TEST_LINK = $(TBUILD)/libtestsupport.a $(TLIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
+TEST_CFLAGS = $(CPPFLAGS) -Itest/support $(CSTD) $(OPT) $(WARN) $(TEST_FLAGS) $(CFLAGS)
+
+$(TBUILD)/test/%: test/%.c $(TBUILD)/libtestsupport.a $(TLIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(TEST_CFLAGS) -MMD -MP $< -o $@ $(TEST_LINK) -lcmocka
+
+# gcc-built corpus replayers: the fuzz entry point plus a main() that feeds
+# every corpus file in an exact-size allocation
+$(TBUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TLIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(TEST_CFLAGS) -Ifuzz $< fuzz/replay_main.c -o $@ $(TLIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
+
+tests-build: $(UNIT_BIN) $(INTEG_BIN) $(REPLAY_BIN)
+
+RUN_ARGS = --unit "$(UNIT_BIN)" --integration "$(INTEG_BIN)" \
+           --replay "$(REPLAY_BIN)" --corpus fuzz/corpus
+
+test check: lib tests-build
+	@test/run.sh $(RUN_ARGS)
+
+unit: tests-build
+	@SAMSA_TEST_NO_BROKER=1 test/run.sh --unit "$(UNIT_BIN)" --replay "$(REPLAY_BIN)" --corpus fuzz/corpus
+
+asan:
+	@$(MAKE) --no-print-directory test SANITIZE=1
+
+valgrind:
+	@$(MAKE) --no-print-directory tests-build SANITIZE=0
+	@$(MAKE) --no-print-directory SANITIZE=0 valgrind-run
+
+valgrind-run:
+	@SAMSA_TEST_VALGRIND=1 test/run.sh $(RUN_ARGS)
+
+# ---------------------------------------------------------------- fuzz (clang + libFuzzer)
+FUZZ_BUILD := build/fuzz
+FUZZ_BIN   := $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
+FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+fuzz-build:
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) SANITIZE=0 \
+	    OPT="-O1 -g" CFLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	    $(FUZZ_BUILD)/libsamsa.a $(FUZZ_BIN)
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libsamsa.a
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) -Ifuzz $(CSTD) -O1 -g $(FUZZ_FLAGS) $< -o $@ \
+	    $(FUZZ_BUILD)/libsamsa.a $(FEATURE_LIBS) $(SYS_LIBS)
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+# ---------------------------------------------------------------- cross
+ARM_CC    := arm-none-eabi-gcc
+ARM_FLAGS := -Os -mcpu=cortex-m4 -mthumb -ffunction-sections -fdata-sections
+cross:
+	@$(MAKE) --no-print-directory CC=$(ARM_CC) AR=arm-none-eabi-ar BUILD=build/cortex-m4 \
+	    WITH_ZLIB=0 WITH_SNAPPY=0 WITH_LZ4=0 WITH_ZSTD=0 WITH_SSL=0 WITH_SASL=0 \
+	    OPT="$(ARM_FLAGS)" FPIC= build/cortex-m4/libsamsa-protocol.a
+	@arm-none-eabi-size -t build/cortex-m4/libsamsa-protocol.a | tail -1 | \
+	    awk '{print "libsamsa-protocol.a (cortex-m4, -Os, no features): text " $$1 " bytes"}'
+
+# ---------------------------------------------------------------- install
+$(BUILD)/samsa.pc: Makefile
+	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
+	    'Name: samsa' 'Description: pure-C Kafka client' 'Version: $(VERSION)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lsamsa' \
+	    'Libs.private: $(strip $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS))' > $(BUILD)/samsa.pc
+
+install: lib $(BUILD)/samsa.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/samsa/protocol
+	install -m 644 include/samsa.h $(DESTDIR)$(INCDIR)/
+	install -m 644 $(PUB_HDR) $(DESTDIR)$(INCDIR)/samsa/
+	install -m 644 $(PROTO_HDR) $(DESTDIR)$(INCDIR)/samsa/protocol/
+	install -m 644 $(LIBA) $(LIBPROTO) $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libsamsa.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libsamsa.so
+	install -m 644 $(BUILD)/samsa.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+
+uninstall:
+	rm -rf $(DESTDIR)$(INCDIR)/samsa $(DESTDIR)$(INCDIR)/samsa.h
+	rm -f $(DESTDIR)$(LIBDIR)/libsamsa* $(DESTDIR)$(LIBDIR)/pkgconfig/samsa.pc
+
+# ---------------------------------------------------------------- demo
+demo: lib tests-build
+	@scripts/demo.sh "$(TBUILD)"
+
+clean:
+	rm -rf build
+
+help:
+	@sed -n '2,20p' Makefile
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,14 @@
+/*
+ * samsa.h - the public API of samsa, a pure-C Kafka client.
+ *
+ * Include this one header. Layers and ownership rules are described in
+ * docs/architecture.md; each included header states its own.
+ */
+#ifndef SAMSA_H
+#define SAMSA_H
+
+#include "samsa/alloc.h"
+#include "samsa/error.h"
+#include "samsa/version.h"
+
+#endif
