@@ -131,10 +131,11 @@ FUZZ_SRC  := $(sort $(wildcard fuzz/fuzz_*.c))
 UNIT_BIN  := $(patsubst test/unit/%.c,$(TBUILD)/test/unit/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst test/integration/%.c,$(TBUILD)/test/integration/%,$(INTEG_SRC))
 REPLAY_BIN := $(patsubst fuzz/%.c,$(TBUILD)/fuzz/replay_%,$(FUZZ_SRC))
+SCHEMA_DUMP := $(TBUILD)/test/conformance/schema_dump
 TEST_FLAGS := $(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))
 TSUPPORT_OBJ := $(call obj,$(TBUILD),$(TEST_SUPPORT_SRC))
 
-.PHONY: all lib protocol test asan valgrind check unit fuzz fuzz-build cross \
+.PHONY: all lib protocol test asan valgrind check unit fuzz fuzz-build cross docs \
         install uninstall clean demo examples bench bench-quick help tests-build \
         docs-check
 
@@ -200,10 +201,10 @@ $(TBUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TLIBA)
 	$(say) CCLD $@
 	$(Q)$(CC) $(TEST_CFLAGS) -Ifuzz $< fuzz/replay_main.c -o $@ $(TLIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
 
-tests-build: $(UNIT_BIN) $(INTEG_BIN) $(REPLAY_BIN)
+tests-build: $(UNIT_BIN) $(INTEG_BIN) $(REPLAY_BIN) $(SCHEMA_DUMP)
 
 RUN_ARGS = --unit "$(UNIT_BIN)" --integration "$(INTEG_BIN)" \
-           --replay "$(REPLAY_BIN)" --corpus fuzz/corpus
+           --replay "$(REPLAY_BIN)" --corpus fuzz/corpus --conformance $(SCHEMA_DUMP)
 
 test check: lib tests-build
 	@test/run.sh $(RUN_ARGS)
@@ -270,6 +271,11 @@ install: lib $(BUILD)/samsa.pc
 uninstall:
 	rm -rf $(DESTDIR)$(INCDIR)/samsa $(DESTDIR)$(INCDIR)/samsa.h
 	rm -f $(DESTDIR)$(LIBDIR)/libsamsa* $(DESTDIR)$(LIBDIR)/pkgconfig/samsa.pc
+
+# ---------------------------------------------------------------- docs
+# Regenerate the generated parts of docs/ from the tables in the code.
+docs: $(SCHEMA_DUMP)
+	@scripts/gen-docs.sh $(SCHEMA_DUMP)
 
 # ---------------------------------------------------------------- demo
 demo: lib tests-build

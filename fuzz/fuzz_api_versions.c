@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1)
         return 0;
-    version = (int16_t)(data[0] % 5);
+    version = (int16_t)(data[0] % 6);
     data++;
     size--;
 
@@ -40,12 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (sp_api_versions_resp_decode(&again, &arena2, w.buf, w.len, version) != 0)
                 abort();
             if (again.error_code != resp.error_code ||
-                again.api_key_count != resp.api_key_count ||
+                again.api_keys.count != resp.api_keys.count ||
                 again.throttle_time_ms != resp.throttle_time_ms)
                 abort();
-            for (i = 0; i < resp.api_key_count; i++)
-                if (memcmp(&again.api_keys[i], &resp.api_keys[i],
-                           sizeof resp.api_keys[i]) != 0)
+            for (i = 0; i < resp.api_keys.count; i++)
+                if (memcmp(&again.api_keys.items[i], &resp.api_keys.items[i],
+                           sizeof resp.api_keys.items[i]) != 0)
                     abort();
             sp_arena_free(&arena2);
         }

@@ -2,15 +2,20 @@
 #include "api_versions.h"
 
 #define FLEXIBLE_FROM 3
+#define MAX_VERSION 5
 
 int sp_api_versions_req_encode(sp_writer *w, int16_t version,
                                const sp_api_versions_req *req)
 {
-    if (version < 0 || version > 4)
+    if (version < 0 || version > MAX_VERSION)
         return SAMSA_ERR_INVALID_ARG;
     if (version >= FLEXIBLE_FROM) {
         sp_write_compact_str(w, req->client_software_name);
         sp_write_compact_str(w, req->client_software_version);
+        if (version >= 5) {
+            sp_write_compact_nstr(w, req->cluster_id);
+            sp_write_i32(w, req->node_id);
+        }
         sp_write_empty_tags(w);
     }
     return w->err;
@@ -58,15 +63,15 @@ static int on_tag(void *vctx, uint32_t tag, sp_reader *field)
 
     switch (tag) {
     case 0:
-        out->supported_features = read_features(
-            field, ctx->arena, &out->supported_feature_count, false);
+        out->supported_features.items = read_features(
+            field, ctx->arena, &out->supported_features.count, false);
         return field->err;
     case 1:
         out->finalized_features_epoch = sp_read_i64(field);
         return field->err;
     case 2:
-        out->finalized_features = read_features(
-            field, ctx->arena, &out->finalized_feature_count, true);
+        out->finalized_features.items = read_features(
+            field, ctx->arena, &out->finalized_features.count, true);
         return field->err;
     case 3:
         out->zk_migration_ready = sp_read_bool(field);
@@ -86,7 +91,7 @@ int sp_api_versions_resp_decode(sp_api_versions_resp *out, sp_arena *arena,
 
     memset(out, 0, sizeof *out);
     out->finalized_features_epoch = -1;
-    if (version < 0 || version > 4)
+    if (version < 0 || version > MAX_VERSION)
         return SAMSA_ERR_INVALID_ARG;
     sp_reader_init(&r, buf, len);
     out->error_code = sp_read_i16(&r);
@@ -99,19 +104,19 @@ int sp_api_versions_resp_decode(sp_api_versions_resp *out, sp_arena *arena,
     if (n < 0 && !r.err)
         n = 0; /* null array: treat as empty */
     if (n > 0) {
-        out->api_keys = (sp_api_version_range *)sp_arena_array(
-            arena, (size_t)n, sizeof *out->api_keys);
-        if (!out->api_keys)
+        out->api_keys.items = (sp_api_version_range *)sp_arena_array(
+            arena, (size_t)n, sizeof *out->api_keys.items);
+        if (!out->api_keys.items)
             return sp_reader_fail(&r, arena->err);
     }
     for (i = 0; i < n && !r.err; i++) {
-        out->api_keys[i].api_key = sp_read_i16(&r);
-        out->api_keys[i].min_version = sp_read_i16(&r);
-        out->api_keys[i].max_version = sp_read_i16(&r);
+        out->api_keys.items[i].api_key = sp_read_i16(&r);
+        out->api_keys.items[i].min_version = sp_read_i16(&r);
+        out->api_keys.items[i].max_version = sp_read_i16(&r);
         if (flexible)
             sp_read_tagged_fields(&r, NULL, NULL);
     }
-    out->api_key_count = r.err ? 0 : n;
+    out->api_keys.count = r.err ? 0 : n;
     if (version >= 1)
         out->throttle_time_ms = sp_read_i32(&r);
     if (flexible) {
@@ -149,20 +154,20 @@ int sp_api_versions_resp_encode(sp_writer *w, int16_t version,
     bool flexible;
     int32_t i;
 
-    if (version < 0 || version > 4)
+    if (version < 0 || version > MAX_VERSION)
         return SAMSA_ERR_INVALID_ARG;
     if (resp->error_code == SAMSA_ERR_UNSUPPORTED_VERSION)
         version = 0;
     flexible = version >= FLEXIBLE_FROM;
     sp_write_i16(w, resp->error_code);
     if (flexible)
-        sp_write_compact_array_len(w, resp->api_key_count);
+        sp_write_compact_array_len(w, resp->api_keys.count);
     else
-        sp_write_array_len(w, resp->api_key_count);
-    for (i = 0; i < resp->api_key_count; i++) {
-        sp_write_i16(w, resp->api_keys[i].api_key);
-        sp_write_i16(w, resp->api_keys[i].min_version);
-        sp_write_i16(w, resp->api_keys[i].max_version);
+        sp_write_array_len(w, resp->api_keys.count);
+    for (i = 0; i < resp->api_keys.count; i++) {
+        sp_write_i16(w, resp->api_keys.items[i].api_key);
+        sp_write_i16(w, resp->api_keys.items[i].min_version);
+        sp_write_i16(w, resp->api_keys.items[i].max_version);
         if (flexible)
             sp_write_empty_tags(w);
     }
@@ -172,15 +177,15 @@ int sp_api_versions_resp_encode(sp_writer *w, int16_t version,
         sp_writer tmp;
         uint32_t ntags = 0;
 
-        ntags += resp->supported_feature_count > 0;
+        ntags += resp->supported_features.count > 0;
         ntags += resp->finalized_features_epoch != -1;
-        ntags += resp->finalized_feature_count > 0;
+        ntags += resp->finalized_features.count > 0;
         ntags += resp->zk_migration_ready;
         sp_write_uvarint(w, ntags);
         sp_writer_init(&tmp, w->alloc, w->max);
-        if (resp->supported_feature_count > 0) {
-            write_features(&tmp, resp->supported_features,
-                           resp->supported_feature_count, false);
+        if (resp->supported_features.count > 0) {
+            write_features(&tmp, resp->supported_features.items,
+                           resp->supported_features.count, false);
             write_tag(w, 0, &tmp);
             sp_writer_reset(&tmp);
         }
@@ -189,9 +194,9 @@ int sp_api_versions_resp_encode(sp_writer *w, int16_t version,
             write_tag(w, 1, &tmp);
             sp_writer_reset(&tmp);
         }
-        if (resp->finalized_feature_count > 0) {
-            write_features(&tmp, resp->finalized_features,
-                           resp->finalized_feature_count, true);
+        if (resp->finalized_features.count > 0) {
+            write_features(&tmp, resp->finalized_features.items,
+                           resp->finalized_features.count, true);
             write_tag(w, 2, &tmp);
             sp_writer_reset(&tmp);
         }
@@ -211,8 +216,8 @@ sp_api_versions_find(const sp_api_versions_resp *resp, int16_t api_key)
 {
     int32_t i;
 
-    for (i = 0; i < resp->api_key_count; i++)
-        if (resp->api_keys[i].api_key == api_key)
-            return &resp->api_keys[i];
+    for (i = 0; i < resp->api_keys.count; i++)
+        if (resp->api_keys.items[i].api_key == api_key)
+            return &resp->api_keys.items[i];
     return NULL;
 }

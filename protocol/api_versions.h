@@ -1,5 +1,9 @@
 /*
- * protocol/api_versions.h - ApiVersions (key 18) request and response, v0-4.
+ * protocol/api_versions.h - ApiVersions (key 18) request and response, v0-5.
+ *
+ * Hand-written (it is the first message on every connection); the schema
+ * tables in api_versions_schema.c describe the same structs, and a unit
+ * test checks that both codecs produce identical bytes and values.
  *
  * The response is decoded into caller-provided structs; its arrays come from
  * the given arena and its strings point into the response buffer, so both
@@ -14,6 +18,7 @@
 
 #include "arena.h"
 #include "reader.h"
+#include "schema.h"
 #include "writer.h"
 
 #define SP_API_VERSIONS_KEY 18
@@ -22,6 +27,8 @@
 typedef struct sp_api_versions_req {
     const char *client_software_name;    /* v3+ */
     const char *client_software_version; /* v3+ */
+    const char *cluster_id;              /* v5+, nullable (KIP-1242) */
+    int32_t node_id;                     /* v5+, -1 when unknown */
 } sp_api_versions_req;
 
 typedef struct sp_api_version_range {
@@ -38,18 +45,15 @@ typedef struct sp_feature_range {
 
 typedef struct sp_api_versions_resp {
     int16_t error_code;
-    int32_t api_key_count;
-    sp_api_version_range *api_keys;
-    int32_t throttle_time_ms;                 /* v1+ */
-    int32_t supported_feature_count;          /* tag 0, v3+ */
-    sp_feature_range *supported_features;
-    int64_t finalized_features_epoch;         /* tag 1, -1 if absent */
-    int32_t finalized_feature_count;          /* tag 2 */
-    sp_feature_range *finalized_features;     /* min/max version levels */
-    bool zk_migration_ready;                  /* tag 3 */
+    SP_ARRAY(sp_api_version_range) api_keys;
+    int32_t throttle_time_ms;                          /* v1+ */
+    SP_ARRAY(sp_feature_range) supported_features;     /* tag 0, v3+ */
+    int64_t finalized_features_epoch;                  /* tag 1, -1 if absent */
+    SP_ARRAY(sp_feature_range) finalized_features;     /* tag 2: min/max levels */
+    bool zk_migration_ready;                           /* tag 3 */
 } sp_api_versions_resp;
 
-/* Encode the request body (no header, no frame) for version 0-4. */
+/* Encode the request body (no header, no frame) for version 0-5. */
 int sp_api_versions_req_encode(sp_writer *w, int16_t version,
                                const sp_api_versions_req *req);
 

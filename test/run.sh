@@ -13,13 +13,14 @@
 # every binary under valgrind. SAMSA_TEST_TIMEOUT bounds each binary (s).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-unit="" integ="" replay="" corpus=""
+unit="" integ="" replay="" corpus="" conformance=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --unit) unit=$2; shift 2 ;;
     --integration) integ=$2; shift 2 ;;
     --replay) replay=$2; shift 2 ;;
     --corpus) corpus=$2; shift 2 ;;
+    --conformance) conformance=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -57,10 +58,15 @@ trap 'exit 130' INT TERM
 
 # Run one cmocka binary and add its TAP results to the totals.
 run_cmocka() {
-    local bin=$1 name out rc ok nok skip plan
-    name=$(basename "$bin")
+    run_tap "$(basename "$1")" "${wrap[@]}" "$1"
+}
+
+# Run a command that prints TAP (cmocka in TAP mode, python checkers).
+run_tap() {
+    local name=$1 out rc ok nok skip plan
+    shift
     out=$tmp/$name.out
-    CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$per_bin_timeout" "${wrap[@]}" "$bin" >"$out" 2>&1
+    CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 10 "$per_bin_timeout" "$@" >"$out" 2>&1
     rc=$?
     ok=$(grep -cE '^ok [0-9]+' "$out")
     skip=$(grep -cE '^not ok [0-9]+ # SKIP' "$out")
@@ -146,6 +152,11 @@ if [ -n "$integ" ]; then
     fi
     [ -z "${SAMSA_TEST_BOOTSTRAP:-}" ] && echo "!! SKIPPING integration tests: no broker (SAMSA_TEST_BOOTSTRAP unset)"
     for b in $integ; do run_cmocka "$b"; done
+fi
+
+if [ -n "$conformance" ]; then
+    echo "== schema conformance (3.9.0 JSON and the ${KAFKA_VERSION:-4.x} kafka-clients jar)"
+    run_tap check_schemas python3 "$here/conformance/check_schemas.py" --dump "$conformance" --docs docs/protocol.md
 fi
 
 stop_broker
