@@ -137,6 +137,7 @@ TSUPPORT_OBJ := $(call obj,$(TBUILD),$(TEST_SUPPORT_SRC))
 
 .PHONY: all lib protocol test asan valgrind check unit fuzz fuzz-build cross docs \
         install uninstall clean demo examples bench bench-quick help tests-build \
+        valgrind-run valgrind-unit valgrind-unit-run tools \
         docs-check
 
 all: lib
@@ -222,6 +223,14 @@ valgrind:
 valgrind-run:
 	@SAMSA_TEST_VALGRIND=1 test/run.sh $(RUN_ARGS)
 
+# unit tests and corpus replay only, under valgrind (no broker)
+valgrind-unit:
+	@$(MAKE) --no-print-directory SANITIZE=0 valgrind-unit-run
+
+valgrind-unit-run: tests-build
+	@SAMSA_TEST_VALGRIND=1 SAMSA_TEST_NO_BROKER=1 test/run.sh --unit "$(UNIT_BIN)" \
+	    --replay "$(REPLAY_BIN)" --corpus fuzz/corpus
+
 # ---------------------------------------------------------------- fuzz (clang + libFuzzer)
 FUZZ_BUILD := build/fuzz
 FUZZ_BIN   := $(patsubst fuzz/%.c,$(FUZZ_BUILD)/%,$(FUZZ_SRC))
@@ -277,9 +286,17 @@ uninstall:
 docs: $(SCHEMA_DUMP)
 	@scripts/gen-docs.sh $(SCHEMA_DUMP)
 
+# ---------------------------------------------------------------- tools
+TOOLS := $(BUILD)/samsa-probe
+tools: $(TOOLS)
+
+$(BUILD)/samsa-probe: tools/probe.c $(LIBA)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
+
 # ---------------------------------------------------------------- demo
-demo: lib tests-build
-	@scripts/demo.sh "$(TBUILD)"
+demo: lib tools
+	@scripts/demo.sh "$(BUILD)"
 
 clean:
 	rm -rf build
