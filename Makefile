@@ -132,6 +132,7 @@ UNIT_BIN  := $(patsubst test/unit/%.c,$(TBUILD)/test/unit/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst test/integration/%.c,$(TBUILD)/test/integration/%,$(INTEG_SRC))
 REPLAY_BIN := $(patsubst fuzz/%.c,$(TBUILD)/fuzz/replay_%,$(FUZZ_SRC))
 SCHEMA_DUMP := $(TBUILD)/test/conformance/schema_dump
+CONF_DOC    := $(TBUILD)/test/conformance/conf_doc
 TEST_FLAGS := $(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))
 TSUPPORT_OBJ := $(call obj,$(TBUILD),$(TEST_SUPPORT_SRC))
 
@@ -144,15 +145,21 @@ all: lib
 lib: $(LIBA) $(LIBSO) $(LIBPROTO)
 protocol: $(LIBPROTO)
 
+# Layering is enforced by include paths: protocol/ sees only itself,
+# net/ sees protocol/, client/ sees net/ and protocol/, queue/ all below it.
+$(BUILD)/obj/net/%.o $(TBUILD)/obj/net/%.o: LAYER_INC := -Inet
+$(BUILD)/obj/client/%.o $(TBUILD)/obj/client/%.o: LAYER_INC := -Inet -Iclient
+$(BUILD)/obj/queue/%.o $(TBUILD)/obj/queue/%.o: LAYER_INC := -Inet -Iclient -Iqueue
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC $@
-	$(Q)$(CC) $(CPPFLAGS) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
 
 $(TBUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC $@
-	$(Q)$(CC) $(CPPFLAGS) $(LIB_CFLAGS) $(TEST_FLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(LAYER_INC) $(LIB_CFLAGS) $(TEST_FLAGS) -MMD -MP -c $< -o $@
 
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(@D)
@@ -188,7 +195,7 @@ $(TBUILD)/libtestsupport.a: $(TSUPPORT_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 TEST_LINK = $(TBUILD)/libtestsupport.a $(TLIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
-TEST_CFLAGS = $(CPPFLAGS) -Itest/support $(CSTD) $(OPT) $(WARN) $(TEST_FLAGS) $(CFLAGS)
+TEST_CFLAGS = $(CPPFLAGS) -Inet -Iclient -Iqueue -Itest/support $(CSTD) $(OPT) $(WARN) $(TEST_FLAGS) $(CFLAGS)
 
 $(TBUILD)/test/%: test/%.c $(TBUILD)/libtestsupport.a $(TLIBA)
 	@mkdir -p $(@D)
@@ -202,10 +209,11 @@ $(TBUILD)/fuzz/replay_%: fuzz/%.c fuzz/replay_main.c $(TLIBA)
 	$(say) CCLD $@
 	$(Q)$(CC) $(TEST_CFLAGS) -Ifuzz $< fuzz/replay_main.c -o $@ $(TLIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
 
-tests-build: $(UNIT_BIN) $(INTEG_BIN) $(REPLAY_BIN) $(SCHEMA_DUMP)
+tests-build: $(UNIT_BIN) $(INTEG_BIN) $(REPLAY_BIN) $(SCHEMA_DUMP) $(CONF_DOC)
 
 RUN_ARGS = --unit "$(UNIT_BIN)" --integration "$(INTEG_BIN)" \
-           --replay "$(REPLAY_BIN)" --corpus fuzz/corpus --conformance $(SCHEMA_DUMP)
+           --replay "$(REPLAY_BIN)" --corpus fuzz/corpus --conformance $(SCHEMA_DUMP) \
+           --docs $(dir $(SCHEMA_DUMP))
 
 test check: lib tests-build
 	@test/run.sh $(RUN_ARGS)
@@ -283,8 +291,8 @@ uninstall:
 
 # ---------------------------------------------------------------- docs
 # Regenerate the generated parts of docs/ from the tables in the code.
-docs: $(SCHEMA_DUMP)
-	@scripts/gen-docs.sh $(SCHEMA_DUMP)
+docs: $(SCHEMA_DUMP) $(CONF_DOC)
+	@scripts/gen-docs.sh $(dir $(SCHEMA_DUMP))
 
 # ---------------------------------------------------------------- tools
 TOOLS := $(BUILD)/samsa-probe

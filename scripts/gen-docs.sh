@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# scripts/gen-docs.sh SCHEMA_DUMP - regenerate the generated tables in docs/.
+# scripts/gen-docs.sh DIR - regenerate the generated tables in docs/ with the
+# generators built in DIR (schema_dump, conf_doc).
 # Each generated block sits between <!-- NAME:begin --> and <!-- NAME:end -->.
 set -euo pipefail
-dump=$1
+dir=$1
 replace_block() { # file name content-file
     python3 - "$1" "$2" "$3" <<'PY'
 import re, sys
@@ -17,7 +18,9 @@ open(path, "w", encoding="utf-8").write(text)
 PY
 }
 tmp=$(mktemp)
-"$dump" --markdown >"$tmp"
+"$dir/schema_dump" --markdown >"$tmp"
 replace_block docs/protocol.md api-table "$tmp"
+"$dir/conf_doc" >"$tmp"
+replace_block docs/configuration.md config-table "$tmp"
 rm -f "$tmp"
-echo "docs/protocol.md regenerated"
+echo "docs/protocol.md and docs/configuration.md regenerated"

@@ -13,7 +13,7 @@
 # every binary under valgrind. SAMSA_TEST_TIMEOUT bounds each binary (s).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-unit="" integ="" replay="" corpus="" conformance=""
+unit="" integ="" replay="" corpus="" conformance="" docsdir=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --unit) unit=$2; shift 2 ;;
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
     --replay) replay=$2; shift 2 ;;
     --corpus) corpus=$2; shift 2 ;;
     --conformance) conformance=$2; shift 2 ;;
+    --docs) docsdir=$2; shift 2 ;;
     *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -156,7 +157,11 @@ fi
 
 if [ -n "$conformance" ]; then
     echo "== schema conformance (3.9.0 JSON and the ${KAFKA_VERSION:-4.x} kafka-clients jar)"
-    run_tap check_schemas python3 "$here/conformance/check_schemas.py" --dump "$conformance" --docs docs/protocol.md
+    run_tap check_schemas python3 "$here/conformance/check_schemas.py" --dump "$conformance"
+fi
+if [ -n "$docsdir" ]; then
+    echo "== generated docs"
+    run_tap check_docs "$here/conformance/check_docs.sh" "$docsdir"
 fi
 
 stop_broker
