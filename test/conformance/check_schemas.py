@@ -258,7 +258,10 @@ def main():
         tap.skip("3.9.0 schemas", "directory %s not found" % sdir)
     jar = args.jar or find_clients_jar()
     if jar and os.path.exists(jar):
-        sources.append((Schema.from_jar(jar), True))
+        # samsa's ranges come from 4.x: every claimed version must exist there;
+        # an older jar (3.9.1) is checked on the versions it has
+        m = re.search(r"kafka-clients-(\d+)\.", os.path.basename(jar))
+        sources.append((Schema.from_jar(jar), bool(m and int(m.group(1)) >= 4)))
     else:
         tap.skip("kafka-clients jar schemas", "jar not found (run test/broker/kafka.sh fetch)")
 
