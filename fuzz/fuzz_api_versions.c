@@ -18,17 +18,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sp_arena arena, arena2;
     sp_writer w;
     int16_t version;
+    int header_version;
     int32_t corr;
     sp_reader r;
 
     if (size < 1)
         return 0;
     version = (int16_t)(data[0] % 6);
+    header_version = data[0] >> 7; /* response header v0 or v1 */
     data++;
     size--;
 
     sp_reader_init(&r, data, size);
-    (void)sp_read_response_header(&r, data[0 % (size ? size : 1)] & 1, &corr);
+    (void)sp_read_response_header(&r, header_version, &corr);
 
     sp_arena_init(&arena, NULL, 1 << 20);
     if (sp_api_versions_resp_decode(&resp, &arena, data, size, version) == 0) {
