@@ -52,9 +52,10 @@ fi
 
 echo "samsa: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null 2>&1
-    apt-get install -y -qq "${missing[@]}" >&2 || {
+lock=(-o DPkg::Lock::Timeout=300)
+if ! apt-get "${lock[@]}" install -y -qq "${missing[@]}" >/dev/null 2>&1; then
+    apt-get "${lock[@]}" update -qq >/dev/null 2>&1
+    apt-get "${lock[@]}" install -y -qq "${missing[@]}" >&2 || {
         echo "samsa: apt-get could not install: ${missing[*]}" >&2
         exit 1
     }
