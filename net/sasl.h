@@ -12,8 +12,20 @@
  * WITH_SASL, cyrus-sasl). A mechanism missing from the build gives
  * SAMSA_ERR_NOT_SUPPORTED from sn_sasl_new().
  *
+ * Per mechanism: PLAIN's start returns DONE (the broker's answer decides).
+ * SCRAM: start CONTINUE (client-first), step CONTINUE (client-final), step
+ * DONE on a verified server-final. OAUTHBEARER: start CONTINUE; an empty
+ * server token gives DONE; a non-empty one is the broker's JSON error: step
+ * returns CONTINUE with the one-byte 0x01 answer RFC 7628 requires, the
+ * cause is already in sn_sasl_errstr(), and the next step fails with it.
+ * After an error every further call returns the same error; calls out of
+ * order return SAMSA_ERR_STATE.
+ *
  * Credentials are copied into the state and wiped (explicit_bzero or
  * equivalent) on free; they never appear in error strings or logs.
+ * cfg and its strings are only read during sn_sasl_new(); the OAUTHBEARER
+ * callback and its opaque must stay valid while the state lives (the
+ * callback runs inside sn_sasl_start(), on the caller's thread).
  * Thread rules: one connection, one thread.
  */
 #ifndef SN_SASL_H
@@ -49,8 +61,8 @@ typedef struct sn_sasl sn_sasl;
 int sn_sasl_new(const samsa_allocator *alloc, const sn_sasl_config *cfg,
                 sn_sasl **out, char *errbuf, size_t errlen);
 
-/* First client message. *out/*outlen point into the state (valid until the
- * next call). Returns SN_SASL_CONTINUE/SN_SASL_DONE or an error. */
+/* First client message. *out and *outlen point into the state (valid
+ * until the next call). Returns SN_SASL_CONTINUE/SN_SASL_DONE or an error. */
 int sn_sasl_start(sn_sasl *s, const uint8_t **out, size_t *outlen);
 
 /* Next client message for a server token. Errors: SAMSA_ERR_AUTHENTICATION
