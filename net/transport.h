@@ -9,7 +9,11 @@
  *   0     handshake finished (handshake) / peer closed cleanly (read)
  *   SN_WANT_READ / SN_WANT_WRITE  try again when the fd is readable/writable
  *   < 0 other: a samsa_err (SAMSA_ERR_TLS, SAMSA_ERR_TRANSPORT) with a
- *         human-readable cause in the buffer given to sn_transport_errstr().
+ *         human-readable cause in t->errstr.
+ * read and write need len > 0. After SN_WANT_* from write, call write again
+ * with the same bytes first (at least as many; the buffer may move): TLS
+ * has already committed to them. Before waiting for readability, drain
+ * pending(): TLS may hold decrypted bytes the fd will never signal.
  * Thread rules: used only from the loop thread that owns the connection.
  */
 #ifndef SN_TRANSPORT_H
@@ -42,7 +46,13 @@ struct sn_transport {
     char errstr[256]; /* cause of the last failure; never holds secrets */
 };
 
-/* TLS settings (names mirror the Java client's ssl.* properties). */
+/*
+ * TLS settings (names mirror the Java client's ssl.* properties). NULL or
+ * "" strings mean unset; with neither ca_location nor ca_pem the system's
+ * default CA paths are used. Start from SN_TLS_CONFIG_INIT, which turns
+ * both checks on: a zeroed struct turns them OFF. The strings are only
+ * read during sn_transport_tls_new().
+ */
 typedef struct sn_tls_config {
     const char *ca_location;       /* ssl.ca.location: file or directory */
     const char *ca_pem;            /* ssl.ca.pem: PEM text */
@@ -56,13 +66,19 @@ typedef struct sn_tls_config {
     const char *min_protocol;      /* "TLSv1.2" (default) or "TLSv1.3" */
 } sn_tls_config;
 
+#define SN_TLS_CONFIG_INIT { .verify_hostname = 1, .verify_peer = 1 }
+
 /* Plain TCP transport over fd. NULL on allocation failure. */
 sn_transport *sn_transport_plain_new(const samsa_allocator *alloc, int fd);
 
 /*
- * TLS client transport over fd for `host` (SNI and hostname verification).
- * Returns SAMSA_ERR_NOT_SUPPORTED in builds without WITH_SSL, SAMSA_ERR_TLS
- * for bad certificates/keys (cause in errbuf), 0 with *out set otherwise.
+ * TLS client transport over fd for `host` (a DNS name, or an IP literal
+ * without brackets: SNI is sent for names only, and the certificate must
+ * match the name or the address). cfg NULL = SN_TLS_CONFIG_INIT. Returns
+ * SAMSA_ERR_NOT_SUPPORTED in builds without WITH_SSL, SAMSA_ERR_TLS for
+ * bad certificates/keys and SAMSA_ERR_CONFIG for inconsistent settings
+ * (cause in errbuf), 0 with *out set otherwise. The handshake runs later,
+ * through ops->handshake (or implicitly on the first read/write).
  */
 int sn_transport_tls_new(const samsa_allocator *alloc, int fd,
                          const char *host, const sn_tls_config *cfg,
