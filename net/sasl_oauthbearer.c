@@ -113,13 +113,19 @@ static int oauth_init(sn_sasl *s, const sn_sasl_config *cfg)
                                 ? cfg->oauth_extensions : "");
 }
 
-/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=" */
+static int b64token_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || (c && strchr("-._~+/", c));
+}
+
+/* RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
+ * *"=" */
 static int token_ok(const char *t, size_t n)
 {
     size_t i = 0;
 
-    while (i < n && ((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= 'A' && t[i] <= 'Z') ||
-                     (t[i] >= '0' && t[i] <= '9') || (t[i] && strchr("-._~+/", t[i]))))
+    while (i < n && b64token_char(t[i]))
         i++;
     if (i == 0)
         return 0;

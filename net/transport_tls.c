@@ -341,7 +341,8 @@ static int build_ctx(tls_transport *t, const sn_tls_config *cfg)
                     "%s", ossl_reason(eb, sizeof eb));
     /* Kafka frames carry their own lengths, so a peer closing without
      * close_notify (brokers do) cannot truncate data unnoticed. */
-    SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF |
+                                    SSL_OP_NO_RENEGOTIATION);
     /* the connection retries a write with the same bytes, maybe moved */
     SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
                                  SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
