@@ -17,7 +17,7 @@
 /* #include "msg_sync_group.h" */ /* groups */
 /* #include "msg_describe_groups.h" */ /* groups */
 /* #include "msg_list_groups.h" */ /* groups */
-/* #include "msg_sasl_handshake.h" */ /* groups */
+#include "msg_sasl_handshake.h"
 /* #include "msg_create_topics.h" */ /* data */
 /* #include "msg_delete_topics.h" */ /* data */
 /* #include "msg_delete_records.h" */ /* data */
@@ -28,7 +28,7 @@
 /* #include "msg_end_txn.h" */ /* groups */
 /* #include "msg_txn_offset_commit.h" */ /* groups */
 /* #include "msg_describe_configs.h" */ /* data */
-/* #include "msg_sasl_authenticate.h" */ /* groups */
+#include "msg_sasl_authenticate.h"
 /* #include "msg_create_partitions.h" */ /* data */
 /* #include "msg_describe_cluster.h" */ /* data */
 /* #include "msg_consumer_group_heartbeat.h" */ /* groups */
@@ -53,7 +53,7 @@ static const sp_api apis[] = {
     /* API(14, "SyncGroup", 0, 5, &sp_msg_sync_group_req, &sp_msg_sync_group_resp), */ /* groups */
     /* API(15, "DescribeGroups", 0, 6, &sp_msg_describe_groups_req, &sp_msg_describe_groups_resp), */ /* groups */
     /* API(16, "ListGroups", 0, 5, &sp_msg_list_groups_req, &sp_msg_list_groups_resp), */ /* groups */
-    /* API(17, "SaslHandshake", 0, 1, &sp_msg_sasl_handshake_req, &sp_msg_sasl_handshake_resp), */ /* groups */
+    API(17, "SaslHandshake", 0, 1, &sp_msg_sasl_handshake_req, &sp_msg_sasl_handshake_resp),
     API(18, "ApiVersions", 0, 5, &sp_msg_api_versions_req, &sp_msg_api_versions_resp),
     /* API(19, "CreateTopics", 2, 7, &sp_msg_create_topics_req, &sp_msg_create_topics_resp), */ /* data */
     /* API(20, "DeleteTopics", 1, 6, &sp_msg_delete_topics_req, &sp_msg_delete_topics_resp), */ /* data */
@@ -65,7 +65,7 @@ static const sp_api apis[] = {
     /* API(26, "EndTxn", 0, 5, &sp_msg_end_txn_req, &sp_msg_end_txn_resp), */ /* groups */
     /* API(28, "TxnOffsetCommit", 0, 6, &sp_msg_txn_offset_commit_req, &sp_msg_txn_offset_commit_resp), */ /* groups */
     /* API(32, "DescribeConfigs", 1, 4, &sp_msg_describe_configs_req, &sp_msg_describe_configs_resp), */ /* data */
-    /* API(36, "SaslAuthenticate", 0, 2, &sp_msg_sasl_authenticate_req, &sp_msg_sasl_authenticate_resp), */ /* groups */
+    API(36, "SaslAuthenticate", 0, 2, &sp_msg_sasl_authenticate_req, &sp_msg_sasl_authenticate_resp),
     /* API(37, "CreatePartitions", 0, 3, &sp_msg_create_partitions_req, &sp_msg_create_partitions_resp), */ /* data */
     /* API(60, "DescribeCluster", 0, 2, &sp_msg_describe_cluster_req, &sp_msg_describe_cluster_resp), */ /* data */
     /* API(68, "ConsumerGroupHeartbeat", 0, 1, &sp_msg_consumer_group_heartbeat_req, &sp_msg_consumer_group_heartbeat_resp), */ /* groups */
