@@ -38,6 +38,7 @@ typedef struct sc_value {
 struct samsa_conf {
     const samsa_allocator *alloc;
     sc_value v[SC_NPROPS];
+    sc_callbacks cbs; /* set through samsa_conf_set_*_cb (conf_callbacks.c) */
 };
 
 static int find_prop(const char *name)
@@ -239,6 +240,7 @@ samsa_conf *samsa_conf_dup(const samsa_conf *src)
             return NULL;
         }
     }
+    c->cbs = src->cbs;
     return c;
 }
 
@@ -345,4 +347,14 @@ int samsa_conf_property_info(size_t i, const char **type, const char **range,
         *range = props[i].values;
     }
     return 0;
+}
+
+sc_callbacks *sc_conf_callbacks(samsa_conf *c)
+{
+    return &c->cbs;
+}
+
+const sc_callbacks *sc_conf_callbacks_const(const samsa_conf *c)
+{
+    return &c->cbs;
 }

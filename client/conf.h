@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "samsa/conf.h"
+#include "samsa/client.h"
+#include "samsa/producer.h"
 
 #ifndef SAMSA_VERSION_STRING
 #define SAMSA_VERSION_STRING "0.1.0"
@@ -36,5 +38,19 @@ int sc_conf_enum(const samsa_conf *c, sc_prop_id id);
 /* LIST: bit i set when the i-th value is listed. */
 uint32_t sc_conf_list_mask(const samsa_conf *c, sc_prop_id id);
 const samsa_allocator *sc_conf_allocator(const samsa_conf *c);
+
+/* Callbacks and their opaque pointers, copied with the conf (the pointers,
+ * not what they point to). NULL = not set. */
+typedef struct sc_callbacks {
+    samsa_log_cb *log;
+    void *log_opaque;
+    samsa_delivery_cb *delivery;
+    void *delivery_opaque;
+    samsa_partitioner_cb *partitioner;
+    void *partitioner_opaque;
+} sc_callbacks;
+
+sc_callbacks *sc_conf_callbacks(samsa_conf *c);
+const sc_callbacks *sc_conf_callbacks_const(const samsa_conf *c);
 
 #endif

@@ -8,7 +8,10 @@
 #define SAMSA_H
 
 #include "samsa/alloc.h"
+#include "samsa/client.h"
+#include "samsa/conf.h"
 #include "samsa/error.h"
+#include "samsa/producer.h"
 #include "samsa/version.h"
 
 #endif
