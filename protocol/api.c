@@ -4,12 +4,12 @@
 
 #include "msg_api_versions.h"
 /* One line per API; a line is uncommented when its tables exist. */
-/* #include "msg_produce.h" */ /* data */
-/* #include "msg_fetch.h" */ /* data */
-/* #include "msg_list_offsets.h" */ /* data */
-/* #include "msg_metadata.h" */ /* data */
-/* #include "msg_offset_commit.h" */ /* data */
-/* #include "msg_offset_fetch.h" */ /* data */
+#include "msg_produce.h"
+#include "msg_fetch.h"
+#include "msg_list_offsets.h"
+#include "msg_metadata.h"
+#include "msg_offset_commit.h"
+#include "msg_offset_fetch.h"
 /* #include "msg_find_coordinator.h" */ /* groups */
 /* #include "msg_join_group.h" */ /* groups */
 /* #include "msg_heartbeat.h" */ /* groups */
@@ -18,19 +18,19 @@
 /* #include "msg_describe_groups.h" */ /* groups */
 /* #include "msg_list_groups.h" */ /* groups */
 #include "msg_sasl_handshake.h"
-/* #include "msg_create_topics.h" */ /* data */
-/* #include "msg_delete_topics.h" */ /* data */
-/* #include "msg_delete_records.h" */ /* data */
+#include "msg_create_topics.h"
+#include "msg_delete_topics.h"
+#include "msg_delete_records.h"
 /* #include "msg_init_producer_id.h" */ /* groups */
-/* #include "msg_offset_for_leader_epoch.h" */ /* data */
+#include "msg_offset_for_leader_epoch.h"
 /* #include "msg_add_partitions_to_txn.h" */ /* groups */
 /* #include "msg_add_offsets_to_txn.h" */ /* groups */
 /* #include "msg_end_txn.h" */ /* groups */
 /* #include "msg_txn_offset_commit.h" */ /* groups */
-/* #include "msg_describe_configs.h" */ /* data */
+#include "msg_describe_configs.h"
 #include "msg_sasl_authenticate.h"
-/* #include "msg_create_partitions.h" */ /* data */
-/* #include "msg_describe_cluster.h" */ /* data */
+#include "msg_create_partitions.h"
+#include "msg_describe_cluster.h"
 /* #include "msg_consumer_group_heartbeat.h" */ /* groups */
 /* #include "msg_share_group_heartbeat.h" */ /* groups */
 /* #include "msg_share_fetch.h" */ /* groups */
@@ -40,12 +40,12 @@
 
 /* Sorted by key; sp_api_get relies on it. */
 static const sp_api apis[] = {
-    /* API(0, "Produce", 3, 13, &sp_msg_produce_req, &sp_msg_produce_resp), */ /* data */
-    /* API(1, "Fetch", 4, 18, &sp_msg_fetch_req, &sp_msg_fetch_resp), */ /* data */
-    /* API(2, "ListOffsets", 1, 11, &sp_msg_list_offsets_req, &sp_msg_list_offsets_resp), */ /* data */
-    /* API(3, "Metadata", 0, 13, &sp_msg_metadata_req, &sp_msg_metadata_resp), */ /* data */
-    /* API(8, "OffsetCommit", 2, 10, &sp_msg_offset_commit_req, &sp_msg_offset_commit_resp), */ /* data */
-    /* API(9, "OffsetFetch", 1, 10, &sp_msg_offset_fetch_req, &sp_msg_offset_fetch_resp), */ /* data */
+    API(0, "Produce", 3, 13, &sp_msg_produce_req, &sp_msg_produce_resp),
+    API(1, "Fetch", 4, 18, &sp_msg_fetch_req, &sp_msg_fetch_resp),
+    API(2, "ListOffsets", 1, 11, &sp_msg_list_offsets_req, &sp_msg_list_offsets_resp),
+    API(3, "Metadata", 0, 13, &sp_msg_metadata_req, &sp_msg_metadata_resp),
+    API(8, "OffsetCommit", 2, 10, &sp_msg_offset_commit_req, &sp_msg_offset_commit_resp),
+    API(9, "OffsetFetch", 1, 10, &sp_msg_offset_fetch_req, &sp_msg_offset_fetch_resp),
     /* API(10, "FindCoordinator", 0, 6, &sp_msg_find_coordinator_req, &sp_msg_find_coordinator_resp), */ /* groups */
     /* API(11, "JoinGroup", 0, 9, &sp_msg_join_group_req, &sp_msg_join_group_resp), */ /* groups */
     /* API(12, "Heartbeat", 0, 4, &sp_msg_heartbeat_req, &sp_msg_heartbeat_resp), */ /* groups */
@@ -55,19 +55,19 @@ static const sp_api apis[] = {
     /* API(16, "ListGroups", 0, 5, &sp_msg_list_groups_req, &sp_msg_list_groups_resp), */ /* groups */
     API(17, "SaslHandshake", 0, 1, &sp_msg_sasl_handshake_req, &sp_msg_sasl_handshake_resp),
     API(18, "ApiVersions", 0, 5, &sp_msg_api_versions_req, &sp_msg_api_versions_resp),
-    /* API(19, "CreateTopics", 2, 7, &sp_msg_create_topics_req, &sp_msg_create_topics_resp), */ /* data */
-    /* API(20, "DeleteTopics", 1, 6, &sp_msg_delete_topics_req, &sp_msg_delete_topics_resp), */ /* data */
-    /* API(21, "DeleteRecords", 0, 2, &sp_msg_delete_records_req, &sp_msg_delete_records_resp), */ /* data */
+    API(19, "CreateTopics", 2, 7, &sp_msg_create_topics_req, &sp_msg_create_topics_resp),
+    API(20, "DeleteTopics", 1, 6, &sp_msg_delete_topics_req, &sp_msg_delete_topics_resp),
+    API(21, "DeleteRecords", 0, 2, &sp_msg_delete_records_req, &sp_msg_delete_records_resp),
     /* API(22, "InitProducerId", 0, 6, &sp_msg_init_producer_id_req, &sp_msg_init_producer_id_resp), */ /* groups */
-    /* API(23, "OffsetForLeaderEpoch", 2, 4, &sp_msg_offset_for_leader_epoch_req, &sp_msg_offset_for_leader_epoch_resp), */ /* data */
+    API(23, "OffsetForLeaderEpoch", 2, 4, &sp_msg_offset_for_leader_epoch_req, &sp_msg_offset_for_leader_epoch_resp),
     /* API(24, "AddPartitionsToTxn", 0, 5, &sp_msg_add_partitions_to_txn_req, &sp_msg_add_partitions_to_txn_resp), */ /* groups */
     /* API(25, "AddOffsetsToTxn", 0, 4, &sp_msg_add_offsets_to_txn_req, &sp_msg_add_offsets_to_txn_resp), */ /* groups */
     /* API(26, "EndTxn", 0, 5, &sp_msg_end_txn_req, &sp_msg_end_txn_resp), */ /* groups */
     /* API(28, "TxnOffsetCommit", 0, 6, &sp_msg_txn_offset_commit_req, &sp_msg_txn_offset_commit_resp), */ /* groups */
-    /* API(32, "DescribeConfigs", 1, 4, &sp_msg_describe_configs_req, &sp_msg_describe_configs_resp), */ /* data */
+    API(32, "DescribeConfigs", 1, 4, &sp_msg_describe_configs_req, &sp_msg_describe_configs_resp),
     API(36, "SaslAuthenticate", 0, 2, &sp_msg_sasl_authenticate_req, &sp_msg_sasl_authenticate_resp),
-    /* API(37, "CreatePartitions", 0, 3, &sp_msg_create_partitions_req, &sp_msg_create_partitions_resp), */ /* data */
-    /* API(60, "DescribeCluster", 0, 2, &sp_msg_describe_cluster_req, &sp_msg_describe_cluster_resp), */ /* data */
+    API(37, "CreatePartitions", 0, 3, &sp_msg_create_partitions_req, &sp_msg_create_partitions_resp),
+    API(60, "DescribeCluster", 0, 2, &sp_msg_describe_cluster_req, &sp_msg_describe_cluster_resp),
     /* API(68, "ConsumerGroupHeartbeat", 0, 1, &sp_msg_consumer_group_heartbeat_req, &sp_msg_consumer_group_heartbeat_resp), */ /* groups */
     /* API(76, "ShareGroupHeartbeat", 1, 1, &sp_msg_share_group_heartbeat_req, &sp_msg_share_group_heartbeat_resp), */ /* groups */
     /* API(78, "ShareFetch", 1, 2, &sp_msg_share_fetch_req, &sp_msg_share_fetch_resp), */ /* groups */
