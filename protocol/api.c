@@ -10,13 +10,13 @@
 #include "msg_metadata.h"
 #include "msg_offset_commit.h"
 #include "msg_offset_fetch.h"
-/* #include "msg_find_coordinator.h" */ /* groups */
-/* #include "msg_join_group.h" */ /* groups */
-/* #include "msg_heartbeat.h" */ /* groups */
-/* #include "msg_leave_group.h" */ /* groups */
-/* #include "msg_sync_group.h" */ /* groups */
-/* #include "msg_describe_groups.h" */ /* groups */
-/* #include "msg_list_groups.h" */ /* groups */
+#include "msg_find_coordinator.h"
+#include "msg_join_group.h"
+#include "msg_heartbeat.h"
+#include "msg_leave_group.h"
+#include "msg_sync_group.h"
+#include "msg_describe_groups.h"
+#include "msg_list_groups.h"
 #include "msg_sasl_handshake.h"
 #include "msg_create_topics.h"
 #include "msg_delete_topics.h"
@@ -46,13 +46,13 @@ static const sp_api apis[] = {
     API(3, "Metadata", 0, 13, &sp_msg_metadata_req, &sp_msg_metadata_resp),
     API(8, "OffsetCommit", 2, 10, &sp_msg_offset_commit_req, &sp_msg_offset_commit_resp),
     API(9, "OffsetFetch", 1, 10, &sp_msg_offset_fetch_req, &sp_msg_offset_fetch_resp),
-    /* API(10, "FindCoordinator", 0, 6, &sp_msg_find_coordinator_req, &sp_msg_find_coordinator_resp), */ /* groups */
-    /* API(11, "JoinGroup", 0, 9, &sp_msg_join_group_req, &sp_msg_join_group_resp), */ /* groups */
-    /* API(12, "Heartbeat", 0, 4, &sp_msg_heartbeat_req, &sp_msg_heartbeat_resp), */ /* groups */
-    /* API(13, "LeaveGroup", 0, 5, &sp_msg_leave_group_req, &sp_msg_leave_group_resp), */ /* groups */
-    /* API(14, "SyncGroup", 0, 5, &sp_msg_sync_group_req, &sp_msg_sync_group_resp), */ /* groups */
-    /* API(15, "DescribeGroups", 0, 6, &sp_msg_describe_groups_req, &sp_msg_describe_groups_resp), */ /* groups */
-    /* API(16, "ListGroups", 0, 5, &sp_msg_list_groups_req, &sp_msg_list_groups_resp), */ /* groups */
+    API(10, "FindCoordinator", 0, 6, &sp_msg_find_coordinator_req, &sp_msg_find_coordinator_resp),
+    API(11, "JoinGroup", 0, 9, &sp_msg_join_group_req, &sp_msg_join_group_resp),
+    API(12, "Heartbeat", 0, 4, &sp_msg_heartbeat_req, &sp_msg_heartbeat_resp),
+    API(13, "LeaveGroup", 0, 5, &sp_msg_leave_group_req, &sp_msg_leave_group_resp),
+    API(14, "SyncGroup", 0, 5, &sp_msg_sync_group_req, &sp_msg_sync_group_resp),
+    API(15, "DescribeGroups", 0, 6, &sp_msg_describe_groups_req, &sp_msg_describe_groups_resp),
+    API(16, "ListGroups", 0, 5, &sp_msg_list_groups_req, &sp_msg_list_groups_resp),
     API(17, "SaslHandshake", 0, 1, &sp_msg_sasl_handshake_req, &sp_msg_sasl_handshake_resp),
     API(18, "ApiVersions", 0, 5, &sp_msg_api_versions_req, &sp_msg_api_versions_resp),
     API(19, "CreateTopics", 2, 7, &sp_msg_create_topics_req, &sp_msg_create_topics_resp),

@@ -269,6 +269,9 @@ def main():
         for api in dump["apis"]:
             for kind in ("request", "response"):
                 check_msg(schema, api[kind], strict, tap)
+        # payloads that are not APIs (ConsumerProtocolSubscription, ...)
+        for msg in dump.get("messages", []):
+            check_msg(schema, msg, strict, tap)
 
     if args.docs:
         want = subprocess.check_output([args.dump, "--markdown"]).decode()

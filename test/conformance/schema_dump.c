@@ -11,6 +11,14 @@
 #include <string.h>
 
 #include "api.h"
+#include "msg_consumer_protocol.h"
+
+/* Schema-described payloads that are not APIs (no key in api.c) but are
+ * checked against Kafka's JSON all the same. */
+static const sp_msg_desc *const payloads[] = {
+    &sp_msg_consumer_protocol_subscription,
+    &sp_msg_consumer_protocol_assignment,
+};
 
 static const char *type_name(uint8_t t)
 {
@@ -104,6 +112,11 @@ static void json(void)
         printf(",\"response\":");
         dump_msg(a->resp);
         printf("}");
+    }
+    printf("],\n\"messages\":[");
+    for (i = 0; i < sizeof payloads / sizeof payloads[0]; i++) {
+        printf("%s\n", i ? "," : "");
+        dump_msg(payloads[i]);
     }
     printf("]}\n");
 }

@@ -8,10 +8,12 @@
  * With SAMSA_TEST_CAPTURE_DIR set, one response per API/version is written
  * there as a fuzz seed (st_capture_response).
  */
+#define _GNU_SOURCE
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "samsa_test.h"
@@ -19,6 +21,14 @@
 #include "samsa/error.h"
 #include "msg_sasl_handshake.h"
 #include "msg_sasl_authenticate.h"
+#include "msg_find_coordinator.h"
+#include "msg_join_group.h"
+#include "msg_sync_group.h"
+#include "msg_heartbeat.h"
+#include "msg_leave_group.h"
+#include "msg_describe_groups.h"
+#include "msg_list_groups.h"
+#include "msg_consumer_protocol.h"
 
 #define TIMEOUT_MS 10000
 
@@ -54,6 +64,12 @@ static void common_versions(const conn *c, int16_t key, int16_t *lo, int16_t *hi
         fail_msg("broker and samsa share no version of API %d", key);
 }
 
+/* i-th version to use in a walk over [lo, hi]: lo + i, held at hi. */
+static int16_t vpick(int16_t lo, int16_t hi, int i)
+{
+    return (int16_t)(lo + i > hi ? hi : lo + i);
+}
+
 static bool str_is(sp_str s, const char *want)
 {
     return s.len >= 0 && (size_t)s.len == strlen(want) &&
@@ -68,6 +84,15 @@ static void call_ok(int fd, int16_t key, int16_t v, const void *req, void *resp,
     if (rc != 0)
         fail_msg("API %d v%d: call failed: %s", key, v, samsa_err_name(rc));
     st_capture_response(key, v, c);
+}
+
+/* Copy a view into buf as a C string (test names are short). */
+static const char *cstr(sp_str s, char *buf, size_t len)
+{
+    assert_true(s.len >= 0 && (size_t)s.len < len);
+    memcpy(buf, s.ptr, (size_t)s.len);
+    buf[s.len] = 0;
+    return buf;
 }
 
 /* ---------------------------------------------------------------- SASL */
@@ -174,11 +199,480 @@ static void test_sasl_authenticate(void **state)
     }
 }
 
+/* ---------------------------------------------------------------- groups */
+
+#define SESSION_MS 10000
+#define RETRIES 100
+
+static void nap_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static bool retriable_coordinator_error(int16_t err)
+{
+    return err == SAMSA_ERR_COORDINATOR_NOT_AVAILABLE ||
+           err == SAMSA_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+           err == SAMSA_ERR_NOT_COORDINATOR;
+}
+
+/*
+ * FindCoordinator at version v for keys[0..n) (n == 1 below v4), retried
+ * while the coordinator is still coming up. Checks every answer; leaves
+ * "host:port" of the first one in hostport.
+ */
+static void find_coordinator(int fd, int16_t v, int8_t key_type,
+                             const char *const *keys, int n,
+                             char *hostport, size_t hplen)
+{
+    int attempt;
+
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        sp_find_coordinator_req req;
+        sp_find_coordinator_resp resp;
+        sp_str kv[4];
+        st_call call;
+        bool again = false;
+        int i;
+
+        memset(&req, 0, sizeof req);
+        assert_true(n >= 1 && n <= 4);
+        for (i = 0; i < n; i++)
+            kv[i] = sp_str_of(keys[i]);
+        req.key_type = key_type;
+        if (v < 4) {
+            assert_int_equal(n, 1);
+            req.key = kv[0];
+        } else {
+            req.coordinator_keys.count = n;
+            req.coordinator_keys.items = kv;
+        }
+        call_ok(fd, 10, v, &req, &resp, &call);
+        if (v < 4) {
+            if (retriable_coordinator_error(resp.error_code)) {
+                again = true;
+            } else {
+                assert_int_equal(resp.error_code, 0);
+                assert_true(resp.node_id >= 0 && resp.port > 0 && resp.host.len > 0);
+                /* Kafka fills in its error's name for success too */
+                assert_true(resp.error_message.len <= 0 ||
+                            str_is(resp.error_message, "NONE"));
+                snprintf(hostport, hplen, "%.*s:%d", (int)resp.host.len,
+                         resp.host.ptr, (int)resp.port);
+            }
+        } else {
+            assert_int_equal(resp.coordinators.count, n);
+            for (i = 0; i < n; i++) {
+                const sp_find_coordinator_coordinator *co = &resp.coordinators.items[i];
+                assert_true(str_is(co->key, keys[i]));
+                if (retriable_coordinator_error(co->error_code)) {
+                    again = true;
+                    continue;
+                }
+                assert_int_equal(co->error_code, 0);
+                assert_true(co->node_id >= 0 && co->port > 0 && co->host.len > 0);
+                assert_true(co->error_message.len <= 0 || str_is(co->error_message, "NONE"));
+                if (i == 0)
+                    snprintf(hostport, hplen, "%.*s:%d", (int)co->host.len,
+                             co->host.ptr, (int)co->port);
+            }
+        }
+        st_call_free(&call);
+        if (!again)
+            return;
+        nap_ms(200);
+    }
+    fail_msg("FindCoordinator v%d: coordinator never became available", v);
+}
+
+static void test_find_coordinator(void **state)
+{
+    const char *bootstrap = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    char g1[64], g2[64], t1[64], hp[256];
+    int16_t v, lo, hi;
+    conn c;
+    (void)state;
+
+    snprintf(g1, sizeof g1, "hgroups-%d-fc-a", (int)getpid());
+    snprintf(g2, sizeof g2, "hgroups-%d-fc-b", (int)getpid());
+    snprintf(t1, sizeof t1, "hgroups-%d-fc-txn", (int)getpid());
+    conn_open(&c, bootstrap);
+    common_versions(&c, 10, &lo, &hi);
+    for (v = lo; v <= hi; v++) {
+        const char *groups[2] = { g1, g2 };
+        const char *txns[1] = { t1 };
+
+        /* the batched form (v4+) asks for two groups at once */
+        find_coordinator(c.fd, v, SP_COORDINATOR_GROUP, groups, v >= 4 ? 2 : 1,
+                         hp, sizeof hp);
+        if (v >= 1)
+            find_coordinator(c.fd, v, SP_COORDINATOR_TRANSACTION, txns, 1, hp, sizeof hp);
+    }
+    conn_close(&c);
+}
+
+/* Consumer protocol payloads as a consumer would put them in JoinGroup. */
+static void encode_subscription(sp_writer *w, int16_t v, const char *topic)
+{
+    sp_consumer_protocol_subscription sub;
+    sp_consumer_protocol_topic_partitions owned;
+    sp_str topics[1];
+    int32_t parts[2] = { 0, 1 };
+
+    memset(&sub, 0, sizeof sub);
+    topics[0] = sp_str_of(topic);
+    sub.topics.count = 1;
+    sub.topics.items = topics;
+    sub.user_data.ptr = (const uint8_t *)"ud";
+    sub.user_data.len = 2;
+    owned.topic = sp_str_of(topic);
+    owned.partitions.count = 2;
+    owned.partitions.items = parts;
+    sub.owned_partitions.count = 1;
+    sub.owned_partitions.items = &owned;
+    sub.generation_id = 7;
+    sub.rack_id = sp_str_of("rack-a");
+    assert_int_equal(sp_consumer_protocol_encode(w, &sp_msg_consumer_protocol_subscription,
+                                                 v, &sub), 0);
+}
+
+static void encode_assignment(sp_writer *w, int16_t v, const char *topic)
+{
+    sp_consumer_protocol_assignment asg;
+    sp_consumer_protocol_topic_partitions tp;
+    int32_t parts[3] = { 0, 1, 2 };
+
+    memset(&asg, 0, sizeof asg);
+    tp.topic = sp_str_of(topic);
+    tp.partitions.count = 3;
+    tp.partitions.items = parts;
+    asg.assigned_partitions.count = 1;
+    asg.assigned_partitions.items = &tp;
+    asg.user_data.len = -1;
+    assert_int_equal(sp_consumer_protocol_encode(w, &sp_msg_consumer_protocol_assignment,
+                                                 v, &asg), 0);
+}
+
+static void check_subscription(sp_bytes b, int16_t v, const char *topic)
+{
+    sp_consumer_protocol_subscription sub;
+    sp_arena arena;
+    int16_t got;
+
+    sp_arena_init(&arena, NULL, 1 << 20);
+    assert_int_equal(sp_consumer_protocol_decode(&sp_msg_consumer_protocol_subscription,
+                                                 &sub, &got, &arena, b.ptr,
+                                                 (size_t)b.len), 0);
+    assert_int_equal(got, v);
+    assert_int_equal(sub.topics.count, 1);
+    assert_true(str_is(sub.topics.items[0], topic));
+    assert_int_equal(sub.user_data.len, 2);
+    assert_int_equal(sub.owned_partitions.count, v >= 1 ? 1 : 0);
+    assert_int_equal(sub.generation_id, v >= 2 ? 7 : -1);
+    if (v >= 3)
+        assert_true(str_is(sub.rack_id, "rack-a"));
+    else
+        assert_true(sub.rack_id.len < 0);
+    sp_arena_free(&arena);
+}
+
+static void check_assignment(sp_bytes b, int16_t v, const char *topic)
+{
+    sp_consumer_protocol_assignment asg;
+    sp_arena arena;
+    int16_t got;
+
+    sp_arena_init(&arena, NULL, 1 << 20);
+    assert_int_equal(sp_consumer_protocol_decode(&sp_msg_consumer_protocol_assignment,
+                                                 &asg, &got, &arena, b.ptr,
+                                                 (size_t)b.len), 0);
+    assert_int_equal(got, v);
+    assert_int_equal(asg.assigned_partitions.count, 1);
+    assert_true(str_is(asg.assigned_partitions.items[0].topic, topic));
+    assert_int_equal(asg.assigned_partitions.items[0].partitions.count, 3);
+    assert_int_equal(asg.assigned_partitions.items[0].partitions.items[2], 2);
+    assert_true(asg.user_data.len < 0);
+    sp_arena_free(&arena);
+}
+
+typedef struct member {
+    char id[256];
+    int32_t generation;
+} member;
+
+/* JoinGroup at v as a new consumer member; v4+ goes through the
+ * MEMBER_ID_REQUIRED round first (KIP-394). */
+static void join_group(int fd, int16_t v, const char *group, int16_t pv,
+                       const char *topic, member *m)
+{
+    sp_join_group_req req;
+    sp_join_group_resp resp;
+    sp_join_group_protocol proto;
+    sp_writer meta;
+    st_call call;
+    int attempt;
+
+    sp_writer_init(&meta, NULL, 1 << 16);
+    encode_subscription(&meta, pv, topic);
+    memset(&req, 0, sizeof req);
+    req.group_id = sp_str_of(group);
+    req.session_timeout_ms = SESSION_MS;
+    req.rebalance_timeout_ms = SESSION_MS;
+    req.member_id = sp_str_of("");
+    req.group_instance_id.len = -1;
+    req.protocol_type = sp_str_of("consumer");
+    proto.name = sp_str_of("range");
+    proto.metadata.ptr = meta.buf;
+    proto.metadata.len = (int32_t)meta.len;
+    req.protocols.count = 1;
+    req.protocols.items = &proto;
+    req.reason = v >= 8 ? sp_str_of("hgroups test") : (sp_str){ NULL, -1 };
+    m->id[0] = 0;
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        req.member_id = sp_str_of(m->id);
+        call_ok(fd, 11, v, &req, &resp, &call);
+        if (retriable_coordinator_error(resp.error_code)) {
+            st_call_free(&call);
+            nap_ms(200);
+            continue;
+        }
+        if (resp.error_code == SAMSA_ERR_MEMBER_ID_REQUIRED) {
+            assert_true(v >= 4);
+            assert_true(m->id[0] == 0);
+            assert_true(resp.member_id.len > 0);
+            cstr(resp.member_id, m->id, sizeof m->id);
+            st_call_free(&call);
+            continue;
+        }
+        break;
+    }
+    assert_int_equal(resp.error_code, 0);
+    assert_true(resp.generation_id >= 1);
+    assert_true(str_is(resp.protocol_name, "range"));
+    if (v >= 7)
+        assert_true(str_is(resp.protocol_type, "consumer"));
+    assert_false(resp.skip_assignment);
+    cstr(resp.member_id, m->id, sizeof m->id);
+    assert_true(str_is(resp.leader, m->id)); /* alone, so the leader */
+    assert_int_equal(resp.members.count, 1);
+    assert_true(str_is(resp.members.items[0].member_id, m->id));
+    assert_true(resp.members.items[0].group_instance_id.len < 0);
+    check_subscription(resp.members.items[0].metadata, pv, topic);
+    m->generation = resp.generation_id;
+    st_call_free(&call);
+    sp_writer_free(&meta);
+}
+
+static void sync_group(int fd, int16_t v, const char *group, int16_t pv,
+                       const char *topic, const member *m)
+{
+    sp_sync_group_req req;
+    sp_sync_group_resp resp;
+    sp_sync_group_assignment a;
+    sp_writer asg;
+    st_call call;
+
+    sp_writer_init(&asg, NULL, 1 << 16);
+    encode_assignment(&asg, pv, topic);
+    memset(&req, 0, sizeof req);
+    req.group_id = sp_str_of(group);
+    req.generation_id = m->generation;
+    req.member_id = sp_str_of(m->id);
+    req.group_instance_id.len = -1;
+    req.protocol_type = sp_str_of("consumer");
+    req.protocol_name = sp_str_of("range");
+    a.member_id = sp_str_of(m->id);
+    a.assignment.ptr = asg.buf;
+    a.assignment.len = (int32_t)asg.len;
+    req.assignments.count = 1;
+    req.assignments.items = &a;
+    call_ok(fd, 14, v, &req, &resp, &call);
+    assert_int_equal(resp.error_code, 0);
+    if (v >= 5) {
+        assert_true(str_is(resp.protocol_type, "consumer"));
+        assert_true(str_is(resp.protocol_name, "range"));
+    } else {
+        assert_true(resp.protocol_type.len < 0 && resp.protocol_name.len < 0);
+    }
+    assert_int_equal(resp.assignment.len, (int32_t)asg.len);
+    assert_memory_equal(resp.assignment.ptr, asg.buf, asg.len);
+    check_assignment(resp.assignment, pv, topic);
+    st_call_free(&call);
+    sp_writer_free(&asg);
+}
+
+static void heartbeat(int fd, int16_t v, const char *group, const member *m,
+                      int16_t want)
+{
+    sp_heartbeat_req req = { sp_str_of(group), m->generation, sp_str_of(m->id),
+                             { NULL, -1 } };
+    sp_heartbeat_resp resp;
+    st_call call;
+
+    call_ok(fd, 12, v, &req, &resp, &call);
+    assert_int_equal(resp.error_code, want);
+    st_call_free(&call);
+}
+
+static void describe_group(int fd, int16_t v, const char *group, int16_t pv,
+                           const char *topic, const member *m, const char *state)
+{
+    sp_describe_groups_req req;
+    sp_describe_groups_resp resp;
+    sp_str g = sp_str_of(group);
+    const sp_described_group *dg;
+    st_call call;
+
+    memset(&req, 0, sizeof req);
+    req.groups.count = 1;
+    req.groups.items = &g;
+    req.include_authorized_operations = v >= 3;
+    call_ok(fd, 15, v, &req, &resp, &call);
+    assert_int_equal(resp.groups.count, 1);
+    dg = &resp.groups.items[0];
+    assert_int_equal(dg->error_code, 0);
+    assert_true(dg->error_message.len < 0);
+    assert_true(str_is(dg->group_id, group));
+    assert_true(str_is(dg->group_state, state));
+    if (m) {
+        assert_true(str_is(dg->protocol_type, "consumer"));
+        assert_true(str_is(dg->protocol_data, "range"));
+        assert_int_equal(dg->members.count, 1);
+        assert_true(str_is(dg->members.items[0].member_id, m->id));
+        assert_true(str_is(dg->members.items[0].client_id, "samsa-test"));
+        assert_true(dg->members.items[0].client_host.len > 0);
+        check_subscription(dg->members.items[0].member_metadata, pv, topic);
+        check_assignment(dg->members.items[0].member_assignment, pv, topic);
+    } else {
+        assert_int_equal(dg->members.count, 0);
+    }
+    /* asked for from v3: no ACLs here, so everything is allowed */
+    if (v >= 3)
+        assert_true(dg->authorized_operations != INT32_MIN);
+    else
+        assert_int_equal(dg->authorized_operations, INT32_MIN);
+    st_call_free(&call);
+}
+
+static void list_groups(int fd, int16_t v, const char *group)
+{
+    sp_list_groups_req req;
+    sp_list_groups_resp resp;
+    sp_str state = sp_str_of("Stable"), type = sp_str_of("classic");
+    st_call call;
+    int32_t i;
+    bool found = false;
+
+    memset(&req, 0, sizeof req);
+    req.states_filter.count = 1;
+    req.states_filter.items = &state;
+    req.types_filter.count = 1;
+    req.types_filter.items = &type;
+    call_ok(fd, 16, v, &req, &resp, &call);
+    assert_int_equal(resp.error_code, 0);
+    for (i = 0; i < resp.groups.count; i++) {
+        const sp_listed_group *lg = &resp.groups.items[i];
+        if (!str_is(lg->group_id, group))
+            continue;
+        found = true;
+        assert_true(str_is(lg->protocol_type, "consumer"));
+        if (v >= 4)
+            assert_true(str_is(lg->group_state, "Stable"));
+        if (v >= 5)
+            assert_true(str_is(lg->group_type, "classic"));
+    }
+    assert_true(found);
+    st_call_free(&call);
+}
+
+static void leave_group(int fd, int16_t v, const char *group, const member *m)
+{
+    sp_leave_group_req req;
+    sp_leave_group_resp resp;
+    sp_leave_group_member lm;
+    st_call call;
+
+    memset(&req, 0, sizeof req);
+    req.group_id = sp_str_of(group);
+    req.member_id = sp_str_of(m->id);
+    lm.member_id = sp_str_of(m->id);
+    lm.group_instance_id.ptr = NULL;
+    lm.group_instance_id.len = -1;
+    lm.reason = sp_str_of("hgroups test done");
+    req.members.count = 1;
+    req.members.items = &lm;
+    call_ok(fd, 13, v, &req, &resp, &call);
+    assert_int_equal(resp.error_code, 0);
+    if (v >= 3) {
+        assert_int_equal(resp.members.count, 1);
+        assert_true(str_is(resp.members.items[0].member_id, m->id));
+        assert_true(resp.members.items[0].group_instance_id.len < 0);
+        assert_int_equal(resp.members.items[0].error_code, 0);
+    } else {
+        assert_int_equal(resp.members.count, 0);
+    }
+    st_call_free(&call);
+}
+
+/*
+ * One classic consumer group per step i: FindCoordinator, JoinGroup,
+ * SyncGroup, Heartbeat, DescribeGroups, ListGroups, LeaveGroup, each at
+ * its (lo + i)-th version (held at its max), until every version of every
+ * one of them has been used. The consumer protocol payloads walk v0-3.
+ */
+static void test_classic_group(void **state)
+{
+    const char *bootstrap = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    int16_t lo[17], hi[17];
+    static const int16_t keys[] = { 10, 11, 12, 13, 14, 15, 16 };
+    int i, k, steps = 0;
+    conn c;
+    (void)state;
+
+    conn_open(&c, bootstrap);
+    for (k = 0; k < (int)(sizeof keys / sizeof keys[0]); k++) {
+        int16_t key = keys[k];
+        common_versions(&c, key, &lo[key], &hi[key]);
+        if (hi[key] - lo[key] + 1 > steps)
+            steps = hi[key] - lo[key] + 1;
+    }
+    if (steps < SP_CONSUMER_PROTOCOL_VMAX + 1)
+        steps = SP_CONSUMER_PROTOCOL_VMAX + 1;
+    for (i = 0; i < steps; i++) {
+        int16_t pv = (int16_t)(i > SP_CONSUMER_PROTOCOL_VMAX ? SP_CONSUMER_PROTOCOL_VMAX : i);
+        int16_t hv = vpick(lo[12], hi[12], i);
+        char group[96], topic[64], hp[256];
+        const char *gk[1];
+        member m;
+        conn co;
+
+        snprintf(group, sizeof group, "hgroups-%d-classic-%d", (int)getpid(), i);
+        snprintf(topic, sizeof topic, "hgroups-topic-%d", i);
+        gk[0] = group;
+        find_coordinator(c.fd, hi[10], SP_COORDINATOR_GROUP, gk, 1, hp, sizeof hp);
+        conn_open(&co, hp);
+        join_group(co.fd, vpick(lo[11], hi[11], i), group, pv, topic, &m);
+        sync_group(co.fd, vpick(lo[14], hi[14], i), group, pv, topic, &m);
+        heartbeat(co.fd, hv, group, &m, 0);
+        describe_group(co.fd, vpick(lo[15], hi[15], i), group, pv, topic, &m, "Stable");
+        list_groups(co.fd, vpick(lo[16], hi[16], i), group);
+        leave_group(co.fd, vpick(lo[13], hi[13], i), group, &m);
+        describe_group(co.fd, vpick(lo[15], hi[15], i), group, pv, topic, NULL, "Empty");
+        /* gone: the coordinator no longer knows the member */
+        heartbeat(co.fd, hv, group, &m, SAMSA_ERR_UNKNOWN_MEMBER_ID);
+        conn_close(&co);
+    }
+    conn_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sasl_handshake),
         cmocka_unit_test(test_sasl_authenticate),
+        cmocka_unit_test(test_find_coordinator),
+        cmocka_unit_test(test_classic_group),
     };
     return cmocka_run_group_tests_name("msgs hgroups (broker)", tests, NULL, NULL);
 }
