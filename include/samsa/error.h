@@ -56,6 +56,8 @@ extern "C" {
     X(NOT_FOUND,          -140, "no such entry")                               \
     X(IO,                 -141, "local I/O error")                             \
     X(REENTRANT,          -142, "call not allowed from inside a callback")     \
+    X(NO_OFFSET,          -160, "no committed offset and auto.offset.reset=error") \
+    X(LOG_TRUNCATED,      -161, "leader log diverged below the consumer position") \
     X(STOPPED,            -143, "the queue was stopped")
 
 /* Kafka broker error codes: X(NAME, code, message). */
