@@ -34,6 +34,10 @@ int sp_legacy_decode(const uint8_t *buf, size_t len, bool check_crc,
     total = SP_BATCH_OVERHEAD + (size_t)b->batch_length;
     sp_reader_init(&r, buf + 12, total - 12);
     b->crc = sp_read_u32(&r);
+    /* the CRC first, so corruption reads as corruption, not as bad fields */
+    if (check_crc &&
+        sp_crc32_ieee(0, buf + LEGACY_CRC_START, total - LEGACY_CRC_START) != b->crc)
+        return SAMSA_ERR_CRC_MISMATCH;
     b->magic = sp_read_i8(&r);
     b->attributes = (int16_t)(uint8_t)sp_read_i8(&r);
     b->legacy_timestamp = b->magic == 1 ? sp_read_i64(&r) : -1;
@@ -43,9 +47,6 @@ int sp_legacy_decode(const uint8_t *buf, size_t len, bool check_crc,
     if (rc)
         return rc == SAMSA_ERR_TRAILING_BYTES || rc == SAMSA_ERR_TRUNCATED ?
                SAMSA_ERR_MALFORMED : rc;
-    if (check_crc &&
-        sp_crc32_ieee(0, buf + LEGACY_CRC_START, total - LEGACY_CRC_START) != b->crc)
-        return SAMSA_ERR_CRC_MISMATCH;
     if (b->magic == 0)
         b->attributes &= SP_BATCH_ATTR_CODEC_MASK;
     else
