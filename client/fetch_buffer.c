@@ -1,0 +1,118 @@
+/* client/fetch_buffer.c - refcounted fetch buffers; see fetch_buffer.h. */
+#include "fetch_buffer.h"
+
+#include <stddef.h>
+
+#include "alloc.h"
+
+void sc_prefetch_init(sc_prefetch *pf, size_t limit, sc_prefetch_wake_fn wake,
+                      void *wake_opaque)
+{
+    atomic_init(&pf->used, 0);
+    pf->limit = limit;
+    pf->wake = wake;
+    pf->wake_opaque = wake_opaque;
+}
+
+size_t sc_prefetch_used(const sc_prefetch *pf)
+{
+    return atomic_load_explicit(&((sc_prefetch *)pf)->used,
+                                memory_order_relaxed);
+}
+
+bool sc_prefetch_full(const sc_prefetch *pf)
+{
+    return sc_prefetch_used(pf) >= pf->limit;
+}
+
+size_t sc_prefetch_room(const sc_prefetch *pf)
+{
+    size_t used = sc_prefetch_used(pf);
+
+    return used >= pf->limit ? 0 : pf->limit - used;
+}
+
+static void charge(sc_prefetch *pf, size_t n)
+{
+    if (pf && n)
+        atomic_fetch_add_explicit(&pf->used, n, memory_order_relaxed);
+}
+
+static void discharge(sc_prefetch *pf, size_t n)
+{
+    size_t old;
+
+    if (!pf || !n)
+        return;
+    old = atomic_fetch_sub_explicit(&pf->used, n, memory_order_acq_rel);
+    /* wake exactly on the crossing, so one release wakes the loop once */
+    if (old >= pf->limit && old - n < pf->limit && pf->wake)
+        pf->wake(pf->wake_opaque);
+}
+
+sc_fetch_buf *sc_fetch_buf_new(const samsa_allocator *alloc, sc_prefetch *pf,
+                               size_t len)
+{
+    size_t hdr = offsetof(sc_fetch_buf, inline_data);
+    sc_fetch_buf *b;
+
+    if (len > SIZE_MAX - hdr)
+        return NULL;
+    b = sp_alloc(alloc, hdr + len);
+    if (!b)
+        return NULL;
+    atomic_init(&b->refs, 1);
+    b->alloc = alloc;
+    b->pf = pf;
+    b->parent = NULL;
+    b->data = b->inline_data;
+    b->len = len;
+    b->charged = len;
+    b->adopted = false;
+    charge(pf, len);
+    return b;
+}
+
+sc_fetch_buf *sc_fetch_buf_adopt(const samsa_allocator *alloc, sc_prefetch *pf,
+                                 uint8_t *data, size_t len,
+                                 sc_fetch_buf *parent)
+{
+    sc_fetch_buf *b = sp_alloc(alloc, sizeof *b);
+
+    if (!b)
+        return NULL;
+    atomic_init(&b->refs, 1);
+    b->alloc = alloc;
+    b->pf = pf;
+    b->parent = parent;
+    b->data = data;
+    b->len = len;
+    b->charged = len;
+    b->adopted = true;
+    if (parent)
+        sc_fetch_buf_ref(parent);
+    charge(pf, len);
+    return b;
+}
+
+void sc_fetch_buf_ref(sc_fetch_buf *b)
+{
+    atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
+}
+
+void sc_fetch_buf_unref(sc_fetch_buf *b)
+{
+    while (b) {
+        sc_fetch_buf *parent;
+
+        /* release/acquire so the freeing thread sees every reader's use */
+        if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
+            return;
+        parent = b->parent;
+        discharge(b->pf, b->charged);
+        if (b->adopted)
+            sp_free(b->alloc, b->data);
+        sp_free(b->alloc, b);
+        b = parent; /* drop the child's reference on its parent */
+    }
+}
