@@ -21,18 +21,18 @@
 #include "msg_create_topics.h"
 #include "msg_delete_topics.h"
 #include "msg_delete_records.h"
-/* #include "msg_init_producer_id.h" */ /* groups */
+#include "msg_init_producer_id.h"
 #include "msg_offset_for_leader_epoch.h"
-/* #include "msg_add_partitions_to_txn.h" */ /* groups */
-/* #include "msg_add_offsets_to_txn.h" */ /* groups */
-/* #include "msg_end_txn.h" */ /* groups */
-/* #include "msg_txn_offset_commit.h" */ /* groups */
+#include "msg_add_partitions_to_txn.h"
+#include "msg_add_offsets_to_txn.h"
+#include "msg_end_txn.h"
+#include "msg_txn_offset_commit.h"
 #include "msg_describe_configs.h"
 #include "msg_sasl_authenticate.h"
 #include "msg_create_partitions.h"
 #include "msg_describe_cluster.h"
-/* #include "msg_consumer_group_heartbeat.h" */ /* groups */
-/* #include "msg_share_group_heartbeat.h" */ /* groups */
+#include "msg_consumer_group_heartbeat.h"
+#include "msg_share_group_heartbeat.h"
 /* #include "msg_share_fetch.h" */ /* groups */
 /* #include "msg_share_acknowledge.h" */ /* groups */
 
@@ -58,18 +58,18 @@ static const sp_api apis[] = {
     API(19, "CreateTopics", 2, 7, &sp_msg_create_topics_req, &sp_msg_create_topics_resp),
     API(20, "DeleteTopics", 1, 6, &sp_msg_delete_topics_req, &sp_msg_delete_topics_resp),
     API(21, "DeleteRecords", 0, 2, &sp_msg_delete_records_req, &sp_msg_delete_records_resp),
-    /* API(22, "InitProducerId", 0, 6, &sp_msg_init_producer_id_req, &sp_msg_init_producer_id_resp), */ /* groups */
+    API(22, "InitProducerId", 0, 5, &sp_msg_init_producer_id_req, &sp_msg_init_producer_id_resp),
     API(23, "OffsetForLeaderEpoch", 2, 4, &sp_msg_offset_for_leader_epoch_req, &sp_msg_offset_for_leader_epoch_resp),
-    /* API(24, "AddPartitionsToTxn", 0, 5, &sp_msg_add_partitions_to_txn_req, &sp_msg_add_partitions_to_txn_resp), */ /* groups */
-    /* API(25, "AddOffsetsToTxn", 0, 4, &sp_msg_add_offsets_to_txn_req, &sp_msg_add_offsets_to_txn_resp), */ /* groups */
-    /* API(26, "EndTxn", 0, 5, &sp_msg_end_txn_req, &sp_msg_end_txn_resp), */ /* groups */
-    /* API(28, "TxnOffsetCommit", 0, 6, &sp_msg_txn_offset_commit_req, &sp_msg_txn_offset_commit_resp), */ /* groups */
+    API(24, "AddPartitionsToTxn", 0, 5, &sp_msg_add_partitions_to_txn_req, &sp_msg_add_partitions_to_txn_resp),
+    API(25, "AddOffsetsToTxn", 0, 4, &sp_msg_add_offsets_to_txn_req, &sp_msg_add_offsets_to_txn_resp),
+    API(26, "EndTxn", 0, 5, &sp_msg_end_txn_req, &sp_msg_end_txn_resp),
+    API(28, "TxnOffsetCommit", 0, 6, &sp_msg_txn_offset_commit_req, &sp_msg_txn_offset_commit_resp),
     API(32, "DescribeConfigs", 1, 4, &sp_msg_describe_configs_req, &sp_msg_describe_configs_resp),
     API(36, "SaslAuthenticate", 0, 2, &sp_msg_sasl_authenticate_req, &sp_msg_sasl_authenticate_resp),
     API(37, "CreatePartitions", 0, 3, &sp_msg_create_partitions_req, &sp_msg_create_partitions_resp),
     API(60, "DescribeCluster", 0, 2, &sp_msg_describe_cluster_req, &sp_msg_describe_cluster_resp),
-    /* API(68, "ConsumerGroupHeartbeat", 0, 1, &sp_msg_consumer_group_heartbeat_req, &sp_msg_consumer_group_heartbeat_resp), */ /* groups */
-    /* API(76, "ShareGroupHeartbeat", 1, 1, &sp_msg_share_group_heartbeat_req, &sp_msg_share_group_heartbeat_resp), */ /* groups */
+    API(68, "ConsumerGroupHeartbeat", 0, 1, &sp_msg_consumer_group_heartbeat_req, &sp_msg_consumer_group_heartbeat_resp),
+    API(76, "ShareGroupHeartbeat", 1, 1, &sp_msg_share_group_heartbeat_req, &sp_msg_share_group_heartbeat_resp),
     /* API(78, "ShareFetch", 1, 2, &sp_msg_share_fetch_req, &sp_msg_share_fetch_resp), */ /* groups */
     /* API(79, "ShareAcknowledge", 1, 2, &sp_msg_share_acknowledge_req, &sp_msg_share_acknowledge_resp), */ /* groups */
 };

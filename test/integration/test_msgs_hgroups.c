@@ -29,6 +29,13 @@
 #include "msg_describe_groups.h"
 #include "msg_list_groups.h"
 #include "msg_consumer_protocol.h"
+#include "msg_init_producer_id.h"
+#include "msg_add_partitions_to_txn.h"
+#include "msg_add_offsets_to_txn.h"
+#include "msg_end_txn.h"
+#include "msg_txn_offset_commit.h"
+#include "msg_create_topics.h"
+#include "msg_metadata.h"
 
 #define TIMEOUT_MS 10000
 
@@ -666,6 +673,294 @@ static void test_classic_group(void **state)
     conn_close(&c);
 }
 
+/* ---------------------------------------------------------------- transactions */
+
+#define TXN_TOPIC "hgroups-txn"
+
+/* Create TXN_TOPIC (1 partition) if needed and return its topic id. */
+static void ensure_txn_topic(int fd, sp_uuid *id)
+{
+    sp_create_topics_req creq;
+    sp_create_topics_resp cresp;
+    sp_create_topics_topic ct;
+    sp_metadata_req mreq;
+    sp_metadata_resp mresp;
+    sp_metadata_req_topic mt;
+    static const sp_uuid zero;
+    st_call call;
+    int attempt;
+
+    memset(&creq, 0, sizeof creq);
+    memset(&ct, 0, sizeof ct);
+    ct.name = sp_str_of(TXN_TOPIC);
+    ct.num_partitions = 1;
+    ct.replication_factor = 1;
+    creq.topics.count = 1;
+    creq.topics.items = &ct;
+    creq.timeout_ms = 30000;
+    assert_int_equal(st_kafka_call(fd, 19, 7, &creq, &cresp, &call), 0);
+    assert_int_equal(cresp.topics.count, 1);
+    assert_true(cresp.topics.items[0].error_code == 0 ||
+                cresp.topics.items[0].error_code == SAMSA_ERR_TOPIC_ALREADY_EXISTS);
+    st_call_free(&call);
+    /* its id, once the metadata has it */
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        memset(&mreq, 0, sizeof mreq);
+        memset(&mt, 0, sizeof mt);
+        mt.name = sp_str_of(TXN_TOPIC);
+        mreq.topics.count = 1;
+        mreq.topics.items = &mt;
+        assert_int_equal(st_kafka_call(fd, 3, 12, &mreq, &mresp, &call), 0);
+        assert_int_equal(mresp.topics.count, 1);
+        if (mresp.topics.items[0].error_code == 0 &&
+            memcmp(&mresp.topics.items[0].topic_id, &zero, sizeof zero) != 0 &&
+            mresp.topics.items[0].partitions.count == 1 &&
+            mresp.topics.items[0].partitions.items[0].leader_id >= 0) {
+            *id = mresp.topics.items[0].topic_id;
+            st_call_free(&call);
+            return;
+        }
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    fail_msg("topic %s never became ready", TXN_TOPIC);
+}
+
+typedef struct producer {
+    int64_t id;
+    int16_t epoch;
+} producer;
+
+static bool retriable_txn_error(int16_t err)
+{
+    return retriable_coordinator_error(err) ||
+           err == SAMSA_ERR_CONCURRENT_TRANSACTIONS;
+}
+
+/* InitProducerId at v; txn_id NULL for an idempotent producer id. */
+static void init_producer_id(int fd, int16_t v, const char *txn_id, producer *p)
+{
+    sp_init_producer_id_req req;
+    sp_init_producer_id_resp resp;
+    st_call call;
+    int attempt;
+
+    memset(&req, 0, sizeof req);
+    req.transactional_id = txn_id ? sp_str_of(txn_id) : (sp_str){ NULL, -1 };
+    req.transaction_timeout_ms = 60000;
+    req.producer_id = -1;
+    req.producer_epoch = -1;
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        call_ok(fd, 22, v, &req, &resp, &call);
+        if (!retriable_txn_error(resp.error_code))
+            break;
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    assert_int_equal(resp.error_code, 0);
+    assert_true(resp.producer_id >= 0);
+    assert_true(resp.producer_epoch >= 0);
+    assert_int_equal(resp.ongoing_txn_producer_id, -1); /* v6 only */
+    p->id = resp.producer_id;
+    p->epoch = resp.producer_epoch;
+    st_call_free(&call);
+}
+
+static void add_partitions_to_txn(int fd, int16_t v, const char *txn_id,
+                                  const producer *p)
+{
+    sp_add_partitions_to_txn_req req;
+    sp_add_partitions_to_txn_resp resp;
+    sp_add_partitions_to_txn_topic topic;
+    sp_add_partitions_to_txn_transaction txn;
+    const sp_add_partitions_to_txn_topic_result *tr;
+    int32_t part = 0;
+    st_call call;
+    int attempt;
+
+    memset(&req, 0, sizeof req);
+    topic.name = sp_str_of(TXN_TOPIC);
+    topic.partitions.count = 1;
+    topic.partitions.items = &part;
+    if (v >= 4) {
+        /* the batched form, as one transaction */
+        txn.transactional_id = sp_str_of(txn_id);
+        txn.producer_id = p->id;
+        txn.producer_epoch = p->epoch;
+        txn.verify_only = false;
+        txn.topics.count = 1;
+        txn.topics.items = &topic;
+        req.transactions.count = 1;
+        req.transactions.items = &txn;
+    } else {
+        req.v3_and_below_transactional_id = sp_str_of(txn_id);
+        req.v3_and_below_producer_id = p->id;
+        req.v3_and_below_producer_epoch = p->epoch;
+        req.v3_and_below_topics.count = 1;
+        req.v3_and_below_topics.items = &topic;
+    }
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        call_ok(fd, 24, v, &req, &resp, &call);
+        if (v >= 4) {
+            assert_int_equal(resp.error_code, 0);
+            assert_int_equal(resp.results_by_transaction.count, 1);
+            assert_true(str_is(resp.results_by_transaction.items[0].transactional_id, txn_id));
+            assert_int_equal(resp.results_by_transaction.items[0].topic_results.count, 1);
+            tr = &resp.results_by_transaction.items[0].topic_results.items[0];
+            assert_int_equal(resp.results_by_topic_v3_and_below.count, 0);
+        } else {
+            assert_int_equal(resp.results_by_topic_v3_and_below.count, 1);
+            tr = &resp.results_by_topic_v3_and_below.items[0];
+            assert_int_equal(resp.results_by_transaction.count, 0);
+        }
+        assert_true(str_is(tr->name, TXN_TOPIC));
+        assert_int_equal(tr->results_by_partition.count, 1);
+        assert_int_equal(tr->results_by_partition.items[0].partition_index, 0);
+        if (!retriable_txn_error(tr->results_by_partition.items[0].partition_error_code))
+            break;
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    assert_int_equal(tr->results_by_partition.items[0].partition_error_code, 0);
+    st_call_free(&call);
+}
+
+static void add_offsets_to_txn(int fd, int16_t v, const char *txn_id,
+                               const producer *p, const char *group)
+{
+    sp_add_offsets_to_txn_req req = { sp_str_of(txn_id), p->id, p->epoch, sp_str_of(group) };
+    sp_add_offsets_to_txn_resp resp;
+    st_call call;
+    int attempt;
+
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        call_ok(fd, 25, v, &req, &resp, &call);
+        if (!retriable_txn_error(resp.error_code))
+            break;
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    assert_int_equal(resp.error_code, 0);
+    st_call_free(&call);
+}
+
+static void txn_offset_commit(int fd, int16_t v, const char *txn_id,
+                              const producer *p, const char *group,
+                              const sp_uuid *topic_id)
+{
+    sp_txn_offset_commit_req req;
+    sp_txn_offset_commit_resp resp;
+    sp_txn_offset_commit_req_topic topic;
+    sp_txn_offset_commit_req_partition part;
+    const sp_txn_offset_commit_resp_topic *rt;
+    st_call call;
+    int attempt;
+
+    memset(&req, 0, sizeof req);
+    memset(&topic, 0, sizeof topic);
+    req.transactional_id = sp_str_of(txn_id);
+    req.group_id = sp_str_of(group);
+    req.producer_id = p->id;
+    req.producer_epoch = p->epoch;
+    req.generation_id_or_member_epoch = -1; /* not a group member */
+    req.member_id = sp_str_of("");
+    req.group_instance_id.len = -1;
+    topic.name = sp_str_of(TXN_TOPIC);
+    topic.topic_id = *topic_id;
+    part.partition_index = 0;
+    part.committed_offset = 0;
+    part.committed_leader_epoch = -1;
+    part.committed_metadata = sp_str_of("hgroups");
+    topic.partitions.count = 1;
+    topic.partitions.items = &part;
+    req.topics.count = 1;
+    req.topics.items = &topic;
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        call_ok(fd, 28, v, &req, &resp, &call);
+        assert_int_equal(resp.topics.count, 1);
+        rt = &resp.topics.items[0];
+        if (v >= 6)
+            assert_memory_equal(&rt->topic_id, topic_id, sizeof *topic_id);
+        else
+            assert_true(str_is(rt->name, TXN_TOPIC));
+        assert_int_equal(rt->partitions.count, 1);
+        if (!retriable_txn_error(rt->partitions.items[0].error_code))
+            break;
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    assert_int_equal(rt->partitions.items[0].error_code, 0);
+    st_call_free(&call);
+}
+
+static void end_txn(int fd, int16_t v, const char *txn_id, const producer *p,
+                    bool commit)
+{
+    sp_end_txn_req req = { sp_str_of(txn_id), p->id, p->epoch, commit };
+    sp_end_txn_resp resp;
+    st_call call;
+    int attempt;
+
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        call_ok(fd, 26, v, &req, &resp, &call);
+        if (!retriable_txn_error(resp.error_code))
+            break;
+        st_call_free(&call);
+        nap_ms(200);
+    }
+    assert_int_equal(resp.error_code, 0);
+    if (v >= 5) {
+        /* transactions v2: same id, epoch bumped for the next one */
+        assert_true(resp.producer_id == p->id);
+        assert_true(resp.producer_epoch > p->epoch);
+    } else {
+        assert_true(resp.producer_id == -1 && resp.producer_epoch == -1);
+    }
+    st_call_free(&call);
+}
+
+/*
+ * One transaction per step i: InitProducerId (transactional, and an
+ * idempotent one), AddPartitionsToTxn, AddOffsetsToTxn, TxnOffsetCommit,
+ * EndTxn (commit on even steps, abort on odd ones), each at its (lo + i)-th
+ * version held at its max. One broker: it coordinates groups and
+ * transactions alike.
+ */
+static void test_transactions(void **state)
+{
+    const char *bootstrap = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    static const int16_t keys[] = { 22, 24, 25, 26, 28 };
+    int16_t lo[29], hi[29];
+    sp_uuid topic_id;
+    int i, k, steps = 0;
+    conn c;
+    (void)state;
+
+    conn_open(&c, bootstrap);
+    for (k = 0; k < (int)(sizeof keys / sizeof keys[0]); k++) {
+        int16_t key = keys[k];
+        common_versions(&c, key, &lo[key], &hi[key]);
+        if (hi[key] - lo[key] + 1 > steps)
+            steps = hi[key] - lo[key] + 1;
+    }
+    ensure_txn_topic(c.fd, &topic_id);
+    for (i = 0; i < steps; i++) {
+        char txn_id[96], group[96];
+        producer p, idem;
+
+        snprintf(txn_id, sizeof txn_id, "hgroups-%d-txn-%d", (int)getpid(), i);
+        snprintf(group, sizeof group, "hgroups-%d-txg-%d", (int)getpid(), i);
+        init_producer_id(c.fd, vpick(lo[22], hi[22], i), NULL, &idem);
+        init_producer_id(c.fd, vpick(lo[22], hi[22], i), txn_id, &p);
+        assert_true(p.id != idem.id);
+        add_partitions_to_txn(c.fd, vpick(lo[24], hi[24], i), txn_id, &p);
+        add_offsets_to_txn(c.fd, vpick(lo[25], hi[25], i), txn_id, &p, group);
+        txn_offset_commit(c.fd, vpick(lo[28], hi[28], i), txn_id, &p, group, &topic_id);
+        end_txn(c.fd, vpick(lo[26], hi[26], i), txn_id, &p, i % 2 == 0);
+    }
+    conn_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +968,7 @@ int main(void)
         cmocka_unit_test(test_sasl_authenticate),
         cmocka_unit_test(test_find_coordinator),
         cmocka_unit_test(test_classic_group),
+        cmocka_unit_test(test_transactions),
     };
     return cmocka_run_group_tests_name("msgs hgroups (broker)", tests, NULL, NULL);
 }
