@@ -1,0 +1,992 @@
+/*
+ * net/conn.c - connection lifecycle, socket, framing and request routing;
+ * see conn.h. The handshakes (TLS, ApiVersions, SASL) are in conn_setup.c.
+ *
+ * Reentrancy: every entry from the loop (fd, timers, resolver) holds
+ * c->busy; user callbacks run with requests already unlinked, and after
+ * each one the code checks c->dead (destroyed from the callback) before
+ * touching the connection again.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "api.h"
+#include "backoff.h"
+#include "conn_internal.h"
+#include "header.h"
+#include "reader.h"
+#include "samsa/error.h"
+
+#define OUT_MAX ((size_t)1 << 31)     /* hard cap on queued output bytes */
+#define OUT_KEEP ((size_t)1 << 20)    /* keep a flushed buffer up to this */
+
+static void start_connect(sn_conn *c);
+static void transmit(sn_conn *c);
+static void arm_req_timer(sn_conn *c);
+
+/* ---- small helpers ---- */
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+           (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+static void enter(sn_conn *c)
+{
+    c->busy++;
+}
+
+static void release_memory(sn_conn *c)
+{
+    sn_conn_config_release(c);
+    sp_free(c->alloc, c->host);
+    sp_free(c->alloc, c);
+}
+
+/* Leave a loop entry point; false when the connection is gone. */
+static bool leave(sn_conn *c)
+{
+    if (--c->busy == 0 && c->dead) {
+        release_memory(c);
+        return false;
+    }
+    return !c->dead;
+}
+
+static void list_push(sn_req_list *l, sn_req *r)
+{
+    r->next = NULL;
+    r->prev = l->tail;
+    if (l->tail)
+        l->tail->next = r;
+    else
+        l->head = r;
+    l->tail = r;
+    l->n++;
+}
+
+static void list_push_front(sn_req_list *l, sn_req *r)
+{
+    r->prev = NULL;
+    r->next = l->head;
+    if (l->head)
+        l->head->prev = r;
+    else
+        l->tail = r;
+    l->head = r;
+    l->n++;
+}
+
+static void list_unlink(sn_req_list *l, sn_req *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        l->head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        l->tail = r->prev;
+    r->prev = r->next = NULL;
+    l->n--;
+}
+
+static void req_free(sn_conn *c, sn_req *r)
+{
+    sp_free(c->alloc, r->body);
+    sp_free(c->alloc, r);
+}
+
+/* Unlinked request: call its callback once, then free it. */
+static void complete(sn_conn *c, sn_req *r, int err, const uint8_t *body,
+                     size_t len)
+{
+    sn_response_cb cb = r->cb;
+    void *opaque = r->opaque;
+
+    req_free(c, r);
+    if (cb)
+        cb(opaque, err, err ? NULL : body, err ? 0 : len);
+}
+
+/* Fail every request of l with err. The list is taken first: requests
+ * sent from these callbacks wait for the next connection, and a destroy
+ * from a callback leaves the taken ones to this loop (each exactly once). */
+static void fail_list(sn_conn *c, sn_req_list *l, int err)
+{
+    sn_req_list taken = *l;
+    sn_req *r;
+
+    l->head = l->tail = NULL;
+    l->n = 0;
+    while ((r = taken.head)) {
+        list_unlink(&taken, r);
+        complete(c, r, err, NULL, 0);
+    }
+}
+
+/* ---- tearing down ---- */
+
+/* Close the socket and forget every per-connection state (no callbacks). */
+static void close_socket(sn_conn *c)
+{
+    if (c->resolve) {
+        sn_resolve_cancel(c->resolve);
+        c->resolve = NULL;
+    }
+    sn_io_stop(&c->io);
+    sn_transport_free(c->tp);
+    c->tp = NULL;
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    sn_timer_stop(&c->setup_timer);
+    sp_writer_free(&c->out);
+    c->out_off = 0;
+    sp_free(c->alloc, c->in_buf);
+    c->in_buf = NULL;
+    c->in_hdr_have = c->in_size = c->in_have = 0;
+    sp_free(c->alloc, c->versions);
+    c->versions = NULL;
+    c->nversions = 0;
+    c->negotiated = false;
+    sn_conn_setup_reset(c);
+}
+
+void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
+{
+    sn_conn_state was = c->state;
+    int req_err = err;
+    va_list ap;
+    int64_t delay;
+
+    if (c->dead || was == SN_CONN_DOWN)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(c->errstr, sizeof c->errstr, fmt, ap);
+    va_end(ap);
+    close_socket(c);
+    c->state = SN_CONN_DOWN;
+    if (was == SN_CONN_READY)
+        c->failures = 0; /* a working connection dropped: start over */
+    delay = sn_backoff_ms(c->cfg.reconnect_backoff_ms,
+                          c->cfg.reconnect_backoff_max_ms, c->failures, 20,
+                          &c->rng);
+    c->failures++;
+    c->backoff_until = sn_loop_now_update(c->loop) + delay;
+    c->want_connect = false;
+
+    if (c->cfg.state_cb) {
+        c->cfg.state_cb(c->cfg.state_opaque, c, ev, err, c->errstr);
+        if (c->dead)
+            return;
+    }
+    /* a timed-out request already failed with TIMED_OUT; the others on
+     * the connection it takes down failed because of the drop */
+    if (err == SAMSA_ERR_TIMED_OUT)
+        req_err = SAMSA_ERR_TRANSPORT;
+    {
+        /* take all three first: a callback's new request must not be
+         * failed by this same drop */
+        sn_req_list a = c->inflight, b = c->noresp, q = c->queued;
+
+        memset(&c->inflight, 0, sizeof c->inflight);
+        memset(&c->noresp, 0, sizeof c->noresp);
+        memset(&c->queued, 0, sizeof c->queued);
+        fail_list(c, &a, req_err);
+        fail_list(c, &b, req_err);
+        fail_list(c, &q, req_err);
+    }
+    if (c->dead)
+        return;
+    arm_req_timer(c);
+    /* work queued from the callbacks, or the owner asked: reconnect after
+     * the backoff */
+    if (c->queued.n > 0 || c->want_connect)
+        sn_conn_connect(c);
+}
+
+/* ---- timers ---- */
+
+static void setup_timer_cb(sn_timer *t)
+{
+    sn_conn *c = t->data;
+
+    enter(c);
+    if (c->state == SN_CONN_DOWN) {
+        /* end of a backoff */
+        start_connect(c);
+    } else if (c->state != SN_CONN_READY) {
+        sn_conn_fail(c, SAMSA_ERR_TIMED_OUT, SN_CONN_EV_DOWN,
+                     "%s:%d: connection setup timed out in state %s",
+                     c->host, c->port, sn_conn_state_name(c->state));
+    }
+    leave(c);
+}
+
+static int64_t earliest(const sn_req_list *l, int64_t best)
+{
+    const sn_req *r;
+
+    for (r = l->head; r; r = r->next)
+        if (best < 0 || r->deadline_ms < best)
+            best = r->deadline_ms;
+    return best;
+}
+
+static void arm_req_timer(sn_conn *c)
+{
+    int64_t when = earliest(&c->queued, -1);
+
+    when = earliest(&c->inflight, when);
+    when = earliest(&c->noresp, when);
+    if (when < 0) {
+        sn_timer_stop(&c->req_timer);
+        return;
+    }
+    if (sn_timer_active(&c->req_timer) && c->req_timer.deadline_ms == when)
+        return;
+    /* on heap growth failure the timer stays off: the setup timeout or a
+     * later request re-arms it */
+    (void)sn_timer_start(&c->req_timer, when - sn_loop_now_update(c->loop));
+}
+
+static void req_timer_cb(sn_timer *t)
+{
+    sn_conn *c = t->data;
+    int64_t now = sn_loop_now_update(c->loop);
+    sn_req *r, *next;
+
+    enter(c);
+    /* queued requests past their deadline just fail */
+    for (r = c->queued.head; r && !c->dead; r = next) {
+        next = r->next;
+        if (r->deadline_ms > now)
+            continue;
+        list_unlink(&c->queued, r);
+        complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
+        next = c->queued.head; /* the callback may have changed the list */
+    }
+    /* in flight: responses come in order, so one lost answer takes the
+     * connection down */
+    if (!c->dead) {
+        sn_req *late = NULL;
+
+        for (r = c->inflight.head; r; r = r->next)
+            if (r->deadline_ms <= now) {
+                late = r;
+                break;
+            }
+        if (!late)
+            for (r = c->noresp.head; r; r = r->next)
+                if (r->deadline_ms <= now) {
+                    late = r;
+                    break;
+                }
+        if (late) {
+            int16_t key = late->key;
+            int32_t corr = late->corr;
+
+            list_unlink(late->flags & SN_REQ_NO_RESPONSE ? &c->noresp
+                                                         : &c->inflight,
+                        late);
+            complete(c, late, SAMSA_ERR_TIMED_OUT, NULL, 0);
+            if (!c->dead)
+                sn_conn_fail(c, SAMSA_ERR_TIMED_OUT, SN_CONN_EV_DOWN,
+                             "%s:%d: request (api key %d, correlation id "
+                             "%d) timed out; closing the connection",
+                             c->host, c->port, key, corr);
+        }
+    }
+    if (!c->dead)
+        arm_req_timer(c);
+    leave(c);
+}
+
+/* ---- connecting ---- */
+
+static void set_sockopts(sn_conn *c, int fd)
+{
+    int one = 1;
+
+    if (c->cfg.nodelay)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (c->cfg.send_buffer_bytes > 0)
+        setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &c->cfg.send_buffer_bytes,
+                   sizeof c->cfg.send_buffer_bytes);
+    if (c->cfg.receive_buffer_bytes > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &c->cfg.receive_buffer_bytes,
+                   sizeof c->cfg.receive_buffer_bytes);
+}
+
+static void io_cb(sn_io *io, unsigned events);
+
+int sn_conn_watch(sn_conn *c, unsigned events)
+{
+    int rc = sn_io_set(&c->io, events);
+
+    if (rc != 0)
+        sn_conn_fail(c, rc, SN_CONN_EV_DOWN, "%s:%d: epoll_ctl failed",
+                     c->host, c->port);
+    return rc;
+}
+
+static void addr_str(const sn_addr *a, char *buf, size_t len)
+{
+    const void *p = NULL;
+
+    if (a->ss.ss_family == AF_INET)
+        p = &((const struct sockaddr_in *)&a->ss)->sin_addr;
+    else if (a->ss.ss_family == AF_INET6)
+        p = &((const struct sockaddr_in6 *)&a->ss)->sin6_addr;
+    if (!p || !inet_ntop(a->ss.ss_family, p, buf, (socklen_t)len))
+        snprintf(buf, len, "?");
+}
+
+/* Try addrs[addr_i..]; on the last failure the connection fails. */
+static void try_next_addr(sn_conn *c, int last_errno)
+{
+    char ip[64] = "";
+
+    while (c->addr_i < c->naddrs) {
+        const sn_addr *a = &c->addrs[c->addr_i];
+        int fd;
+
+        addr_str(a, ip, sizeof ip);
+        fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            last_errno = errno;
+            c->addr_i++;
+            continue;
+        }
+        set_sockopts(c, fd);
+        if (connect(fd, (const struct sockaddr *)&a->ss, a->len) == 0 ||
+            errno == EINPROGRESS) {
+            c->fd = fd;
+            sn_io_init(&c->io, c->loop, fd, io_cb, c);
+            c->state = SN_CONN_CONNECTING;
+            sn_conn_watch(c, SN_IO_WRITE);
+            return;
+        }
+        last_errno = errno;
+        close(fd);
+        c->addr_i++;
+    }
+    {
+        char eb[96];
+        sn_conn_fail(c, SAMSA_ERR_CONNECT, SN_CONN_EV_DOWN,
+                     "connect to %s:%d%s%s%s failed: %s", c->host, c->port,
+                     ip[0] ? " (" : "", ip, ip[0] ? ")" : "",
+                     strerror_r(last_errno, eb, sizeof eb));
+    }
+}
+
+static void on_connected(sn_conn *c)
+{
+    int soerr = 0;
+    socklen_t sl = sizeof soerr;
+
+    if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+        soerr = errno;
+    if (soerr != 0) {
+        sn_io_stop(&c->io);
+        close(c->fd);
+        c->fd = -1;
+        c->addr_i++;
+        try_next_addr(c, soerr);
+        return;
+    }
+    sn_conn_transport_ready(c);
+}
+
+static void resolve_cb(void *opaque, int err, const sn_addr *addrs, size_t n,
+                       const char *errstr)
+{
+    sn_conn *c = opaque;
+
+    enter(c);
+    c->resolve = NULL;
+    if (err) {
+        sn_conn_fail(c, err, SN_CONN_EV_DOWN, "resolve %s failed: %s",
+                     c->host, errstr);
+    } else {
+        memcpy(c->addrs, addrs, n * sizeof *addrs);
+        c->naddrs = n;
+        c->addr_i = 0;
+        try_next_addr(c, ECONNREFUSED);
+    }
+    leave(c);
+}
+
+static void start_connect(sn_conn *c)
+{
+    int64_t timeout;
+    int rc;
+
+    c->attempts++;
+    c->state = SN_CONN_RESOLVING;
+    c->errstr[0] = '\0';
+    sp_writer_init(&c->out, c->alloc, OUT_MAX);
+    timeout = sn_backoff_ms(c->cfg.setup_timeout_ms,
+                            c->cfg.setup_timeout_max_ms,
+                            c->failures, 20, &c->rng);
+    if (sn_timer_start(&c->setup_timer, timeout) != 0) {
+        sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
+                     "%s:%d: out of memory arming the setup timer",
+                     c->host, c->port);
+        return;
+    }
+    rc = sn_resolve_start(c->loop, c->host, c->port, resolve_cb, c,
+                          &c->resolve);
+    if (rc != 0)
+        sn_conn_fail(c, rc == SAMSA_ERR_INVALID_ARG ? SAMSA_ERR_RESOLVE : rc,
+                     SN_CONN_EV_DOWN, "resolve %s: %s", c->host,
+                     samsa_err_str(rc));
+}
+
+int sn_conn_connect(sn_conn *c)
+{
+    int64_t now;
+
+    if (c->dead)
+        return SAMSA_ERR_DESTROYED;
+    if (c->state != SN_CONN_DOWN)
+        return 0;
+    c->want_connect = true;
+    if (sn_timer_active(&c->setup_timer))
+        return 0; /* backoff running: it connects when it ends */
+    now = sn_loop_now_update(c->loop);
+    /* never connect from inside the caller's call: a timer (0 ms when no
+     * backoff is due) keeps callbacks out of sn_conn_send/connect */
+    if (sn_timer_start(&c->setup_timer,
+                       c->backoff_until > now ? c->backoff_until - now : 0) != 0)
+        return SAMSA_ERR_NO_MEMORY;
+    return 0;
+}
+
+/* ---- writing ---- */
+
+static void complete_written(sn_conn *c)
+{
+    sn_req *r;
+
+    while (!c->dead && (r = c->noresp.head) && r->wire_end <= c->out_off) {
+        list_unlink(&c->noresp, r);
+        complete(c, r, 0, NULL, 0);
+    }
+}
+
+/* Write what is queued; false when the connection failed. */
+static bool flush(sn_conn *c)
+{
+    while (c->out_off < c->out.len) {
+        ssize_t n = c->tp->ops->write(c->tp, c->out.buf + c->out_off,
+                                      c->out.len - c->out_off);
+        if (n > 0) {
+            c->out_off += (size_t)n;
+            continue;
+        }
+        if (n == SN_WANT_WRITE || n == SN_WANT_READ)
+            return sn_conn_watch(c, SN_IO_READ | SN_IO_WRITE) == 0;
+        sn_conn_fail(c, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN,
+                     "%s:%d: write failed: %s", c->host, c->port,
+                     c->tp->errstr);
+        return false;
+    }
+    complete_written(c);
+    if (c->dead || c->state == SN_CONN_DOWN)
+        return false;
+    if (c->out.cap > OUT_KEEP)
+        sp_writer_free(&c->out);
+    else
+        sp_writer_reset(&c->out);
+    c->out_off = 0;
+    return sn_conn_watch(c, SN_IO_READ) == 0;
+}
+
+static bool broker_supports(sn_conn *c, sn_req *r)
+{
+    size_t i;
+
+    for (i = 0; i < c->nversions; i++)
+        if (c->versions[i].api_key == r->key)
+            return r->version >= c->versions[i].min_version &&
+                   r->version <= c->versions[i].max_version;
+    return false;
+}
+
+/* Frame queued requests into the out buffer up to the in-flight limit. */
+static void transmit(sn_conn *c)
+{
+    bool wrote = false;
+    sn_req *r;
+
+    if (c->state < SN_CONN_APIVERSIONS || !c->tp)
+        return;
+    while (!c->dead && (r = c->queued.head)) {
+        bool resp = !(r->flags & SN_REQ_NO_RESPONSE);
+        size_t frame;
+        int hv;
+
+        if (c->state != SN_CONN_READY && !r->internal)
+            break;
+        if (resp && (int)c->inflight.n >= c->cfg.max_in_flight)
+            break;
+        list_unlink(&c->queued, r);
+        if (!r->internal && !broker_supports(c, r)) {
+            complete(c, r, SAMSA_ERR_NO_COMMON_VERSION, NULL, 0);
+            continue;
+        }
+        hv = r->key == SP_API_VERSIONS_KEY
+                 ? (r->version >= 3 ? 2 : 1)
+                 : sp_api_request_header_version(r->key, r->version);
+        r->corr = c->next_corr;
+        c->next_corr = c->next_corr == INT32_MAX ? 0 : c->next_corr + 1;
+        frame = sp_frame_begin(&c->out);
+        sp_write_request_header(&c->out, hv, r->key, r->version, r->corr,
+                                c->cfg.client_id);
+        sp_write_raw(&c->out, r->body, r->body_len);
+        sp_frame_end(&c->out, frame);
+        if (c->out.err) {
+            int err = c->out.err;
+
+            list_push_front(&c->queued, r);
+            sn_conn_fail(c, err, SN_CONN_EV_DOWN,
+                         "%s:%d: cannot buffer a request: %s", c->host,
+                         c->port, samsa_err_str(err));
+            return;
+        }
+        sp_free(c->alloc, r->body);
+        r->body = NULL;
+        r->body_len = 0;
+        r->wire_end = c->out.len;
+        list_push(resp ? &c->inflight : &c->noresp, r);
+        wrote = true;
+    }
+    if (wrote && !c->dead)
+        flush(c);
+}
+
+/* ---- reading ---- */
+
+/* A complete frame (ownership of buf taken). */
+static void handle_frame(sn_conn *c, uint8_t *buf, size_t size)
+{
+    sn_req *r = c->inflight.head;
+    sp_reader rd;
+    int32_t corr;
+    int hv;
+
+    sp_reader_init(&rd, buf, size);
+    corr = (int32_t)be32(buf);
+    if (!r || r->corr != corr) {
+        sp_free(c->alloc, buf);
+        if (r)
+            sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
+                         "%s:%d: response correlation id %d does not match "
+                         "the oldest request in flight (%d)",
+                         c->host, c->port, corr, r->corr);
+        else
+            sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
+                         "%s:%d: response (correlation id %d) with no "
+                         "request in flight", c->host, c->port, corr);
+        return;
+    }
+    hv = sp_api_response_header_version(r->key, r->version);
+    if (sp_read_response_header(&rd, hv, &corr) != 0) {
+        sp_free(c->alloc, buf);
+        sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
+                     "%s:%d: malformed response header (correlation id %d)",
+                     c->host, c->port, corr);
+        return;
+    }
+    list_unlink(&c->inflight, r);
+    complete(c, r, 0, rd.p, sp_reader_left(&rd));
+    sp_free(c->alloc, buf);
+}
+
+/* Read what the transport has; false when the connection failed. */
+static bool read_frames(sn_conn *c)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (c->in_hdr_have < 4) {
+            n = c->tp->ops->read(c->tp, c->in_hdr + c->in_hdr_have,
+                                 4 - c->in_hdr_have);
+        } else {
+            n = c->tp->ops->read(c->tp, c->in_buf + c->in_have,
+                                 c->in_size - c->in_have);
+        }
+        if (n == SN_WANT_READ || n == SN_WANT_WRITE)
+            return true;
+        if (n == 0) {
+            sn_conn_fail(c, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN,
+                         "%s:%d: connection closed by the broker%s",
+                         c->host, c->port,
+                         c->in_hdr_have || c->in_have ? " mid-response" : "");
+            return false;
+        }
+        if (n < 0) {
+            sn_conn_fail(c, (int)n == SAMSA_ERR_TLS ? SAMSA_ERR_TLS
+                                                    : SAMSA_ERR_TRANSPORT,
+                         SN_CONN_EV_DOWN, "%s:%d: read failed: %s", c->host,
+                         c->port, c->tp->errstr);
+            return false;
+        }
+        if (c->in_hdr_have < 4) {
+            int32_t size;
+
+            c->in_hdr_have += (size_t)n;
+            if (c->in_hdr_have < 4)
+                continue;
+            size = (int32_t)be32(c->in_hdr);
+            if (size < 0 || size > c->cfg.receive_max_bytes) {
+                sn_conn_fail(c, size < 0 ? SAMSA_ERR_PROTOCOL
+                                         : SAMSA_ERR_FRAME_TOO_LARGE,
+                             SN_CONN_EV_DOWN,
+                             "%s:%d: response frame size %d is %s "
+                             "(receive.message.max.bytes %d)",
+                             c->host, c->port, size,
+                             size < 0 ? "negative" : "over the limit",
+                             (int)c->cfg.receive_max_bytes);
+                return false;
+            }
+            if (size < 4) {
+                sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
+                             "%s:%d: response frame of %d bytes has no "
+                             "correlation id", c->host, c->port, size);
+                return false;
+            }
+            c->in_buf = sp_alloc(c->alloc, (size_t)size);
+            if (!c->in_buf) {
+                sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
+                             "%s:%d: no memory for a %d-byte response",
+                             c->host, c->port, size);
+                return false;
+            }
+            c->in_size = (size_t)size;
+            c->in_have = 0;
+            continue;
+        }
+        c->in_have += (size_t)n;
+        if (c->in_have == c->in_size) {
+            uint8_t *buf = c->in_buf;
+            size_t size = c->in_size;
+
+            c->in_buf = NULL;
+            c->in_hdr_have = c->in_size = c->in_have = 0;
+            handle_frame(c, buf, size);
+            if (c->dead || c->state == SN_CONN_DOWN)
+                return false;
+            transmit(c); /* an in-flight slot is free */
+            if (c->dead || c->state == SN_CONN_DOWN)
+                return false;
+        }
+    }
+}
+
+static void io_cb(sn_io *io, unsigned events)
+{
+    sn_conn *c = io->data;
+
+    enter(c);
+    if (c->state == SN_CONN_CONNECTING) {
+        on_connected(c);
+    } else if (c->state == SN_CONN_TLS) {
+        sn_conn_tls_step(c);
+    } else if (c->tp) {
+        bool ok = true;
+
+        if (events & (SN_IO_WRITE | SN_IO_ERROR) && c->out_off < c->out.len)
+            ok = flush(c);
+        if (ok && !c->dead && c->state != SN_CONN_DOWN &&
+            events & (SN_IO_READ | SN_IO_ERROR))
+            ok = read_frames(c);
+        if (ok && !c->dead && c->state != SN_CONN_DOWN)
+            transmit(c);
+    }
+    /* nothing left to write: stop asking for writability */
+    if (!c->dead && c->tp && c->state >= SN_CONN_APIVERSIONS &&
+        c->out_off >= c->out.len)
+        sn_conn_watch(c, SN_IO_READ);
+    if (!c->dead)
+        arm_req_timer(c);
+    leave(c);
+}
+
+/* ---- requests ---- */
+
+static sn_req *req_new(sn_conn *c, int16_t key, int16_t version,
+                       unsigned flags, int timeout_ms, sn_response_cb cb,
+                       void *opaque)
+{
+    sn_req *r = sp_calloc(c->alloc, 1, sizeof *r);
+
+    if (!r)
+        return NULL;
+    r->key = key;
+    r->version = version;
+    r->flags = flags;
+    r->cb = cb;
+    r->opaque = opaque;
+    r->deadline_ms = sn_loop_now_update(c->loop) +
+                     (timeout_ms > 0 ? timeout_ms : c->cfg.request_timeout_ms);
+    return r;
+}
+
+int sn_conn_send(sn_conn *c, const sn_request *q)
+{
+    sn_req *r;
+    int rc;
+
+    if (!c || !q || !q->cb || q->api_version < 0)
+        return SAMSA_ERR_INVALID_ARG;
+    if (c->dead)
+        return SAMSA_ERR_DESTROYED;
+    if (!sp_api_get(q->api_key))
+        return SAMSA_ERR_NOT_SUPPORTED;
+    if (c->negotiated) {
+        int16_t v;
+
+        rc = sn_conn_api_version(c, q->api_key, &v);
+        if (rc != 0)
+            return rc;
+        if (!broker_supports(c, &(sn_req){ .key = q->api_key,
+                                           .version = q->api_version }))
+            return SAMSA_ERR_NO_COMMON_VERSION;
+    }
+    r = req_new(c, q->api_key, q->api_version, q->flags, q->timeout_ms,
+                q->cb, q->opaque);
+    if (!r)
+        return SAMSA_ERR_NO_MEMORY;
+    if (q->encode) {
+        sp_writer w;
+
+        sp_writer_init(&w, c->alloc, OUT_MAX);
+        rc = q->encode(&w, q->api_version, q->encode_arg);
+        if (rc == 0)
+            rc = w.err;
+        if (rc != 0) {
+            sp_writer_free(&w);
+            req_free(c, r);
+            return rc;
+        }
+        r->body = sp_writer_detach(&w, &r->body_len);
+    } else if (q->body_len > 0) {
+        if (!q->body)
+            return req_free(c, r), SAMSA_ERR_INVALID_ARG;
+        r->body = sp_alloc(c->alloc, q->body_len);
+        if (!r->body) {
+            req_free(c, r);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+        memcpy(r->body, q->body, q->body_len);
+        r->body_len = q->body_len;
+    }
+    if (c->state == SN_CONN_DOWN && sn_conn_connect(c) != 0) {
+        req_free(c, r);
+        return SAMSA_ERR_NO_MEMORY;
+    }
+    list_push(&c->queued, r);
+    arm_req_timer(c);
+    /* written by the loop on the next poll (EPOLLOUT), never from here */
+    if (c->state == SN_CONN_READY)
+        sn_conn_watch(c, SN_IO_READ | SN_IO_WRITE);
+    return 0;
+}
+
+bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
+                           sp_writer *body, sn_response_cb cb)
+{
+    sn_req *r;
+
+    if (body->err) {
+        sn_conn_fail(c, body->err, SN_CONN_EV_DOWN,
+                     "%s:%d: cannot encode a handshake request: %s", c->host,
+                     c->port, samsa_err_str(body->err));
+        sp_writer_free(body);
+        return false;
+    }
+    r = req_new(c, key, version, 0, c->cfg.request_timeout_ms, cb, c);
+    if (!r) {
+        sp_writer_free(body);
+        sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
+                     "%s:%d: out of memory in the handshake", c->host, c->port);
+        return false;
+    }
+    r->internal = true;
+    r->body = sp_writer_detach(body, &r->body_len);
+    list_push_front(&c->queued, r);
+    transmit(c);
+    return !c->dead && c->state != SN_CONN_DOWN;
+}
+
+void sn_conn_set_ready(sn_conn *c)
+{
+    c->state = SN_CONN_READY;
+    c->failures = 0;
+    c->want_connect = false;
+    sn_timer_stop(&c->setup_timer);
+    if (c->cfg.state_cb) {
+        c->cfg.state_cb(c->cfg.state_opaque, c, SN_CONN_EV_UP, 0, "");
+        if (c->dead || c->state != SN_CONN_READY)
+            return;
+    }
+    transmit(c);
+}
+
+/* ---- lifecycle ---- */
+
+int sn_conn_new(sn_loop *loop, const char *host, int port,
+                const sn_conn_config *cfg, sn_conn **out, char *errbuf,
+                size_t errlen)
+{
+    sn_conn_config defaults;
+    const samsa_allocator *alloc = sn_loop_allocator(loop);
+    sn_conn *c;
+    size_t hl;
+
+    *out = NULL;
+    if (errlen)
+        errbuf[0] = '\0';
+    if (!host || !*host || port <= 0 || port > 65535) {
+        snprintf(errbuf, errlen, "invalid broker address %s:%d",
+                 host ? host : "(null)", port);
+        return SAMSA_ERR_INVALID_ARG;
+    }
+    if (!cfg) {
+        sn_conn_config_init(&defaults);
+        cfg = &defaults;
+    }
+    if (cfg->security > SN_SEC_SASL_SSL) {
+        snprintf(errbuf, errlen, "unknown security.protocol %d",
+                 (int)cfg->security);
+        return SAMSA_ERR_CONFIG;
+    }
+    if ((cfg->security == SN_SEC_SASL_PLAINTEXT ||
+         cfg->security == SN_SEC_SASL_SSL) &&
+        (!cfg->sasl.mechanism || !*cfg->sasl.mechanism)) {
+        snprintf(errbuf, errlen, "sasl.mechanism is not set");
+        return SAMSA_ERR_CONFIG;
+    }
+    c = sp_calloc(alloc, 1, sizeof *c);
+    if (!c)
+        return SAMSA_ERR_NO_MEMORY;
+    c->loop = loop;
+    c->alloc = alloc;
+    c->fd = -1;
+    c->port = port;
+    c->next_corr = 1;
+    c->rng = (uint32_t)(uintptr_t)c ^ (uint32_t)sn_loop_now_update(loop);
+    sn_io_init(&c->io, loop, -1, io_cb, c);
+    sn_timer_init(&c->setup_timer, loop, setup_timer_cb, c);
+    sn_timer_init(&c->req_timer, loop, req_timer_cb, c);
+    sp_writer_init(&c->out, alloc, OUT_MAX);
+    hl = strlen(host);
+    c->host = sp_alloc(alloc, hl + 1);
+    if (!c->host || sn_conn_config_copy(c, cfg) != 0) {
+        release_memory(c);
+        return SAMSA_ERR_NO_MEMORY;
+    }
+    memcpy(c->host, host, hl + 1);
+    *out = c;
+    return 0;
+}
+
+void sn_conn_destroy(sn_conn *c)
+{
+    if (!c || c->dead)
+        return;
+    c->dead = true;
+    enter(c);
+    close_socket(c);
+    sn_timer_stop(&c->req_timer);
+    c->state = SN_CONN_DOWN;
+    /* callbacks may call sn_conn_* on this connection: they see it dead */
+    for (;;) {
+        sn_req_list *l = c->inflight.head  ? &c->inflight
+                         : c->noresp.head ? &c->noresp
+                         : c->queued.head ? &c->queued
+                                          : NULL;
+        sn_req *r;
+
+        if (!l)
+            break;
+        r = l->head;
+        list_unlink(l, r);
+        complete(c, r, SAMSA_ERR_DESTROYED, NULL, 0);
+    }
+    leave(c);
+}
+
+/* ---- queries ---- */
+
+int sn_conn_api_version(const sn_conn *c, int16_t key, int16_t *v)
+{
+    size_t i;
+
+    if (!c->negotiated)
+        return SAMSA_ERR_STATE;
+    for (i = 0; i < c->nversions; i++)
+        if (c->versions[i].api_key == key)
+            return sp_api_pick_version(key, c->versions[i].min_version,
+                                       c->versions[i].max_version, v);
+    return sp_api_get(key) ? SAMSA_ERR_NO_COMMON_VERSION
+                           : SAMSA_ERR_NOT_SUPPORTED;
+}
+
+sn_conn_state sn_conn_get_state(const sn_conn *c)
+{
+    return c->state;
+}
+
+const char *sn_conn_state_name(sn_conn_state s)
+{
+    switch (s) {
+    case SN_CONN_DOWN: return "DOWN";
+    case SN_CONN_RESOLVING: return "RESOLVING";
+    case SN_CONN_CONNECTING: return "CONNECTING";
+    case SN_CONN_TLS: return "TLS";
+    case SN_CONN_APIVERSIONS: return "APIVERSIONS";
+    case SN_CONN_SASL: return "SASL";
+    case SN_CONN_READY: return "READY";
+    }
+    return "?";
+}
+
+const char *sn_conn_errstr(const sn_conn *c)
+{
+    return c->errstr;
+}
+
+const char *sn_conn_host(const sn_conn *c)
+{
+    return c->host;
+}
+
+int sn_conn_port(const sn_conn *c)
+{
+    return c->port;
+}
+
+size_t sn_conn_pending(const sn_conn *c)
+{
+    return c->queued.n + c->inflight.n + c->noresp.n;
+}
+
+unsigned sn_conn_attempts(const sn_conn *c)
+{
+    return c->attempts;
+}

@@ -1,0 +1,98 @@
+/*
+ * net/conn_internal.h - the sn_conn struct and what conn.c (socket,
+ * framing, requests), conn_setup.c (TLS, ApiVersions, SASL) and
+ * conn_config.c share. Not a contract for anything outside net/conn*.c.
+ */
+#ifndef SN_CONN_INTERNAL_H
+#define SN_CONN_INTERNAL_H
+
+#include "api_versions.h"
+#include "conn.h"
+#include "resolve.h"
+
+typedef struct sn_req {
+    struct sn_req *prev, *next;
+    int16_t key, version;
+    int32_t corr;
+    unsigned flags;
+    bool internal;        /* handshake request, sent before READY */
+    int64_t deadline_ms;
+    size_t wire_end;      /* end offset in the out buffer (no-response) */
+    sn_response_cb cb;
+    void *opaque;
+    uint8_t *body;        /* freed once framed */
+    size_t body_len;
+} sn_req;
+
+typedef struct sn_req_list {
+    sn_req *head, *tail;
+    size_t n;
+} sn_req_list;
+
+struct sn_conn {
+    sn_loop *loop;
+    const samsa_allocator *alloc;
+    char *host;
+    int port;
+    sn_conn_config cfg; /* strings owned (conn_config.c) */
+
+    sn_conn_state state;
+    int fd;
+    sn_io io;
+    sn_transport *tp;
+    sn_resolve *resolve;
+    sn_addr addrs[SN_RESOLVE_MAX_ADDRS];
+    size_t naddrs, addr_i;
+
+    sn_timer setup_timer; /* setup timeout, or the end of a backoff */
+    sn_timer req_timer;   /* earliest request deadline */
+    unsigned failures;    /* consecutive failed attempts */
+    unsigned attempts;
+    int64_t backoff_until;
+    bool want_connect;    /* owner asked: connect after the backoff */
+    uint32_t rng;
+
+    sn_req_list queued, inflight, noresp;
+    int32_t next_corr;
+
+    sp_writer out;
+    size_t out_off;
+
+    uint8_t in_hdr[4];
+    size_t in_hdr_have;
+    uint8_t *in_buf;
+    size_t in_size, in_have;
+
+    sp_api_version_range *versions; /* broker's ranges, after ApiVersions */
+    size_t nversions;
+    bool negotiated;
+    int16_t apiver_version;
+
+    sn_sasl *sasl;
+    bool sasl_done; /* the mechanism finished; last answer pending */
+
+    int busy;   /* callbacks on the stack */
+    bool dead;  /* destroyed; memory goes when busy drops to 0 */
+    char errstr[256];
+};
+
+/* conn_config.c */
+int sn_conn_config_copy(sn_conn *c, const sn_conn_config *src);
+void sn_conn_config_release(sn_conn *c);
+
+/* conn.c, for conn_setup.c */
+void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Queue an internal handshake request at the front; false after failing
+ * the connection (out of memory). */
+bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
+                           sp_writer *body, sn_response_cb cb);
+void sn_conn_set_ready(sn_conn *c);
+int sn_conn_watch(sn_conn *c, unsigned events);
+
+/* conn_setup.c */
+void sn_conn_transport_ready(sn_conn *c); /* TCP connected */
+void sn_conn_tls_step(sn_conn *c);         /* drive the TLS handshake */
+void sn_conn_setup_reset(sn_conn *c);      /* free SASL state etc. */
+
+#endif
