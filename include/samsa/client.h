@@ -32,6 +32,7 @@
 #include <stdint.h>
 
 #include "samsa/conf.h"
+#include "samsa/error.h"
 
 #ifdef __cplusplus
 extern "C" {

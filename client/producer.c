@@ -1,0 +1,867 @@
+/* client/producer.c - public producer calls, staging, hooks and delivery
+ * reports; see samsa/producer.h and producer_int.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "producer_int.h"
+#include "alloc.h"
+#include "brokers.h"
+#include "codec.h"
+#include "metadata_refresh.h"
+
+#define STAGE_ALIGN 8u
+
+typedef struct sync_ctx {
+    bool done;
+    bool abandoned;
+    samsa_delivery d;
+    char errstr[256];
+} sync_ctx;
+
+/* ------------------------------------------------------------ reports */
+
+static void account(sc_producer *p, size_t nrec, size_t bytes)
+{
+    samsa_client *c = p->c;
+
+    pthread_mutex_lock(&c->mu);
+    p->outstanding -= nrec;
+    p->buffered -= bytes;
+    sc_client_signal_locked(c);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static void deliver_one(sc_producer *p, const samsa_delivery *d, uint32_t flags)
+{
+    samsa_client *c = p->c;
+
+    if (flags & SC_REC_SYNC) {
+        sync_ctx *x = d->opaque;
+        pthread_mutex_lock(&c->mu);
+        if (x->abandoned) {
+            pthread_mutex_unlock(&c->mu);
+            sp_free(c->alloc, x);
+            return;
+        }
+        x->d = *d;
+        snprintf(x->errstr, sizeof x->errstr, "%s", d->errstr);
+        x->d.errstr = x->errstr;
+        x->d.topic = NULL; /* the caller's own record has it */
+        x->d.opaque = NULL;
+        x->done = true;
+        pthread_mutex_unlock(&c->mu);
+        return;
+    }
+    if (c->cbs.delivery)
+        SC_CALLBACK(c, c->cbs.delivery(c->cbs.delivery_opaque, d));
+}
+
+void sc_producer_report_batch(sc_producer *p, sc_batch *b, int err,
+                              const char *errstr, int64_t base_offset,
+                              int64_t log_append_ms)
+{
+    samsa_delivery d;
+    size_t bytes = 0;
+    int32_t i;
+
+    d.err = err;
+    d.errstr = errstr ? errstr : "";
+    d.topic = b->pq->t->name;
+    d.partition = b->pq->partition;
+    for (i = 0; i < b->n; i++) {
+        d.offset = err == 0 && base_offset >= 0 ? base_offset + i : -1;
+        d.timestamp_ms = err == 0 && log_append_ms >= 0 ? log_append_ms
+                                                         : b->recs[i].ts;
+        d.opaque = b->recs[i].opaque;
+        bytes += b->recs[i].acct;
+        deliver_one(p, &d, b->recs[i].flags);
+    }
+    account(p, (size_t)b->n, bytes);
+    sc_acc_batch_free(p, b);
+}
+
+void sc_producer_report_staged(sc_producer *p, const sc_staged *e,
+                               const char *topic, int32_t partition, int err,
+                               const char *errstr)
+{
+    samsa_delivery d;
+
+    d.err = err;
+    d.errstr = errstr ? errstr : "";
+    d.topic = topic;
+    d.partition = partition;
+    d.offset = -1;
+    d.timestamp_ms = e->ts;
+    d.opaque = e->opaque;
+    deliver_one(p, &d, e->flags);
+    account(p, 1, e->acct);
+}
+
+void sc_producer_set_fatal(sc_producer *p, int err, const char *errstr)
+{
+    samsa_client *c = p->c;
+
+    sc_log(&c->log, SAMSA_LOG_ERROR, "producer", "fatal: %s", errstr);
+    pthread_mutex_lock(&c->mu);
+    if (!p->fatal) {
+        p->fatal = true;
+        p->fatal_err = err;
+        snprintf(p->fatal_str, sizeof p->fatal_str, "%s", errstr);
+    }
+    pthread_mutex_unlock(&c->mu);
+    sc_producer_kick(p);
+}
+
+/* ------------------------------------------------------------ topics */
+
+static const char *staged_topic(const sc_staged *e)
+{
+    return (const char *)(e + 1);
+}
+
+/* Report a staged entry; its topic is copied to a NUL-terminated buffer. */
+static void fail_staged(sc_producer *p, const sc_staged *e, int err,
+                        const char *errstr)
+{
+    char topic[256];
+    size_t n = e->topic_len < sizeof topic - 1 ? e->topic_len : sizeof topic - 1;
+
+    memcpy(topic, staged_topic(e), n);
+    topic[n] = '\0';
+    sc_producer_report_staged(p, e, topic, e->partition, err, errstr);
+}
+
+static sc_ptopic *topic_get(sc_producer *p, const char *name, size_t len,
+                            bool create)
+{
+    const samsa_allocator *a = p->c->alloc;
+    sc_ptopic *t = sc_strmap_get(&p->topics, name, len);
+
+    if (t || !create)
+        return t;
+    if (p->ntopics == p->tcap) {
+        size_t ncap = p->tcap ? p->tcap * 2 : 8;
+        sc_ptopic **nv = sp_realloc(a, p->tlist, ncap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        p->tlist = nv;
+        p->tcap = ncap;
+    }
+    t = sp_calloc(a, 1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->name = sp_alloc(a, len + 1);
+    if (!t->name || sc_strmap_put(&p->topics, name, len, t) != 0) {
+        sp_free(a, t->name);
+        sp_free(a, t);
+        return NULL;
+    }
+    memcpy(t->name, name, len);
+    t->name[len] = '\0';
+    t->namelen = len;
+    sc_partitioner_init(&t->part, sc_conf_enum(p->c->conf, SC_PARTITIONER),
+                        p->batch_size,
+                        (uint64_t)sc_wall_ms() ^ ((uint64_t)(uintptr_t)t << 16));
+    sp_writer_init(&t->pending, a, SIZE_MAX / 4);
+    p->tlist[p->ntopics++] = t;
+    sc_mdr_want(p->c->mdr, name, len);
+    return t;
+}
+
+static int ensure_pqs(sc_producer *p, sc_ptopic *t, int32_t n)
+{
+    sc_pq **nv;
+    int32_t i;
+
+    if (n <= t->npqs)
+        return 0;
+    nv = sp_realloc(p->c->alloc, t->pqs, (size_t)n * sizeof *nv);
+    if (!nv)
+        return SAMSA_ERR_NO_MEMORY;
+    t->pqs = nv;
+    for (i = t->npqs; i < n; i++) {
+        t->pqs[i] = sc_acc_pq_new(p, t, i);
+        if (!t->pqs[i]) {
+            t->npqs = i;
+            return SAMSA_ERR_NO_MEMORY;
+        }
+    }
+    t->npqs = n;
+    return 0;
+}
+
+/* Put a staged record into its partition's batch (metadata known). */
+static void place(sc_producer *p, sc_ptopic *t, const sc_staged *e)
+{
+    samsa_client *c = p->c;
+    const sc_topic_md *tm = sc_md_topic(&c->md, t->name, t->namelen);
+    const uint8_t *key = (const uint8_t *)(e + 1) + e->topic_len;
+    int32_t np = tm ? tm->npartitions : 0;
+    int32_t part = e->partition;
+    char msg[300];
+    int rc;
+
+    if (np <= 0) {
+        fail_staged(p, e, SAMSA_ERR_UNKNOWN_TOPIC, "topic has no partitions");
+        return;
+    }
+    if (part >= 0) {
+        if (part >= np) {
+            snprintf(msg, sizeof msg, "%s: partition %d does not exist (%d partitions)",
+                     t->name, (int)part, (int)np);
+            fail_staged(p, e, SAMSA_ERR_UNKNOWN_PARTITION, msg);
+            return;
+        }
+    } else {
+        part = -1;
+        if (c->cbs.partitioner)
+            part = c->cbs.partitioner(c->cbs.partitioner_opaque, t->name,
+                                      e->key_len >= 0 ? key : NULL,
+                                      e->key_len > 0 ? (size_t)e->key_len : 0,
+                                      np);
+        if (part < 0 || part >= np)
+            part = sc_partition(&t->part, e->key_len >= 0 ? key : NULL,
+                                e->key_len > 0 ? (size_t)e->key_len : 0,
+                                e->acct, np, tm->available);
+    }
+    if (ensure_pqs(p, t, np) != 0) {
+        fail_staged(p, e, SAMSA_ERR_NO_MEMORY, "out of memory");
+        return;
+    }
+    rc = sc_acc_append(p, t->pqs[part], e);
+    if (rc) {
+        snprintf(msg, sizeof msg, "%s [%d]: %s", t->name, (int)part,
+                 samsa_err_str(rc));
+        {
+            char topic[256];
+            snprintf(topic, sizeof topic, "%s", t->name);
+            sc_producer_report_staged(p, e, topic, part, rc, msg);
+        }
+    }
+}
+
+static int pending_push(sc_ptopic *t, const sc_staged *e)
+{
+    uint8_t *dst = sp_writer_space(&t->pending, e->size);
+
+    if (!dst)
+        return SAMSA_ERR_NO_MEMORY;
+    memcpy(dst, e, e->size);
+    return 0;
+}
+
+static void fail_pending(sc_producer *p, sc_ptopic *t, int err,
+                         const char *errstr)
+{
+    size_t off = 0;
+
+    while (off < t->pending.len) {
+        sc_staged e;
+        memcpy(&e, t->pending.buf + off, sizeof e);
+        sc_producer_report_staged(p, (const sc_staged *)(t->pending.buf + off),
+                                  t->name, e.partition, err, errstr);
+        off += e.size;
+    }
+    sp_writer_reset(&t->pending);
+}
+
+static void place_pending(sc_producer *p, sc_ptopic *t)
+{
+    sp_writer w = t->pending;
+    size_t off = 0;
+
+    if (w.len == 0)
+        return;
+    /* new arrivals during callbacks go to a fresh buffer */
+    sp_writer_init(&t->pending, p->c->alloc, SIZE_MAX / 4);
+    while (off < w.len) {
+        const sc_staged *e = (const sc_staged *)(w.buf + off);
+        place(p, t, e);
+        off += e->size;
+    }
+    sp_writer_free(&w);
+}
+
+/* One staged entry from the drain. */
+static void dispatch(sc_producer *p, const sc_staged *e)
+{
+    sc_ptopic *t = topic_get(p, staged_topic(e), e->topic_len, true);
+
+    if (!t) {
+        fail_staged(p, e, SAMSA_ERR_NO_MEMORY, "out of memory");
+        return;
+    }
+    if (!t->known || t->pending.len > 0) {
+        if (pending_push(t, e) != 0)
+            fail_staged(p, e, SAMSA_ERR_NO_MEMORY, "out of memory");
+        return;
+    }
+    place(p, t, e);
+}
+
+static void drain_stage(sc_producer *p)
+{
+    samsa_client *c = p->c;
+    sp_writer tmp;
+    size_t off = 0;
+
+    pthread_mutex_lock(&c->mu);
+    tmp = p->stage;
+    p->stage = p->stage_spare;
+    p->stage_spare = tmp;
+    p->drain_posted = false;
+    pthread_mutex_unlock(&c->mu);
+    while (off < p->stage_spare.len) {
+        const sc_staged *e = (const sc_staged *)(p->stage_spare.buf + off);
+        off += e->size;
+        dispatch(p, e);
+    }
+    sp_writer_reset(&p->stage_spare);
+    sc_producer_kick(p);
+}
+
+static void drain_post(void *arg)
+{
+    sc_producer *p = arg;
+
+    if (!p->c->closing)
+        drain_stage(p);
+}
+
+void sc_producer_expire_pending(sc_producer *p, int64_t now, int64_t *wake)
+{
+    size_t ti;
+
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        size_t off = 0;
+        char msg[300];
+
+        if (t->pending.len == 0)
+            continue;
+        while (off < t->pending.len) {
+            sc_staged e;
+            memcpy(&e, t->pending.buf + off, sizeof e);
+            if (e.enq_ms + p->delivery_timeout_ms > now) {
+                if (e.enq_ms + p->delivery_timeout_ms < *wake)
+                    *wake = e.enq_ms + p->delivery_timeout_ms;
+                break;
+            }
+            off += e.size;
+        }
+        if (off == 0)
+            continue;
+        {
+            const char *last = "";
+            int lerr = sc_brokers_last_error(p->c->brokers, &last);
+            if (t->err)
+                snprintf(msg, sizeof msg,
+                         "%s: no metadata within delivery.timeout.ms (topic error %s)",
+                         t->name, samsa_err_name(t->err));
+            else
+                snprintf(msg, sizeof msg,
+                         "%s: no metadata within delivery.timeout.ms%s%s",
+                         t->name, lerr ? "; last broker error: " : "",
+                         lerr ? last : "");
+        }
+        {
+            /* report the expired prefix, keep the rest in order */
+            sp_writer w = t->pending;
+            size_t o = 0;
+            sp_writer_init(&t->pending, p->c->alloc, SIZE_MAX / 4);
+            while (o < off) {
+                const sc_staged *e = (const sc_staged *)(w.buf + o);
+                o += e->size;
+                sc_producer_report_staged(p, e, t->name, e->partition,
+                                          SAMSA_ERR_MSG_TIMED_OUT, msg);
+            }
+            if (w.len > off) {
+                uint8_t *dst = sp_writer_space(&t->pending, w.len - off);
+                if (dst)
+                    memcpy(dst, w.buf + off, w.len - off);
+                else
+                    fail_pending(p, t, SAMSA_ERR_NO_MEMORY, "out of memory");
+            }
+            sp_writer_free(&w);
+        }
+    }
+}
+
+/* ------------------------------------------------------------ hooks */
+
+static void timer_cb(sn_timer *tm)
+{
+    sc_sender_run(tm->data);
+}
+
+void sc_producer_kick(sc_producer *p)
+{
+    if (p->kick || p->c->closing)
+        return;
+    p->kick = true;
+    sn_timer_stop(&p->timer);
+    sn_timer_start(&p->timer, 0);
+}
+
+void sc_producer_md_changed(sc_producer *p, const char *topic, unsigned changed)
+{
+    samsa_client *c = p->c;
+    const sc_topic_md *tm;
+    sc_ptopic *t;
+    char msg[300];
+
+    (void)changed;
+    if (!topic)
+        return;
+    t = topic_get(p, topic, strlen(topic), false);
+    if (!t)
+        return;
+    tm = sc_md_topic(&c->md, topic, strlen(topic));
+    if (!tm)
+        return;
+    t->err = tm->err;
+    if (tm->err) {
+        bool final = (tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION &&
+                      !p->auto_create) ||
+                     tm->err == SAMSA_ERR_TOPIC_AUTHORIZATION_FAILED ||
+                     tm->err == SAMSA_ERR_INVALID_TOPIC_EXCEPTION;
+        if (final && !t->known) {
+            snprintf(msg, sizeof msg, "%s: %s%s", t->name,
+                     samsa_err_str(tm->err),
+                     tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
+                         ? " (allow.auto.create.topics is false)" : "");
+            fail_pending(p, t,
+                         tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
+                             ? SAMSA_ERR_UNKNOWN_TOPIC : tm->err,
+                         msg);
+            return;
+        }
+        sc_mdr_refresh(c->mdr);
+        if (!t->known)
+            return;
+    }
+    if (tm->npartitions > 0) {
+        t->id = tm->id;
+        t->known = true;
+        if (ensure_pqs(p, t, tm->npartitions) == 0)
+            place_pending(p, t);
+    }
+    sc_producer_kick(p);
+}
+
+static void fail_unsent(sc_producer *p, int err, const char *errstr)
+{
+    size_t ti;
+    int32_t i;
+
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        fail_pending(p, t, err, errstr);
+        for (i = 0; i < t->npqs; i++) {
+            sc_pq *pq = t->pqs[i];
+            sc_batch *b;
+            while (pq && (b = sc_acc_pop(pq)) != NULL) {
+                if (p->idempotent && b->base_seq >= 0)
+                    sc_idem_need_bump(p, errstr);
+                sc_producer_report_batch(p, b, err, errstr, -1, -1);
+            }
+        }
+    }
+}
+
+void sc_producer_conn_event(sc_producer *p, int32_t node_id, sn_conn_event ev,
+                            int err, const char *errstr)
+{
+    (void)node_id;
+    if (ev == SN_CONN_EV_AUTH_FAILED) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s: %s", samsa_err_name(err),
+                 errstr && *errstr ? errstr : samsa_err_str(err));
+        fail_unsent(p, err ? err : SAMSA_ERR_AUTHENTICATION, msg);
+    }
+    sc_producer_kick(p);
+}
+
+/* ------------------------------------------------------------ life */
+
+int sc_producer_new(samsa_client *c, sc_producer **out, char *errbuf,
+                    size_t errlen)
+{
+    const samsa_conf *cf = c->conf;
+    sc_producer *p = sp_calloc(c->alloc, 1, sizeof *p);
+    static const int codecs[] = { SP_CODEC_NONE, SP_CODEC_GZIP, SP_CODEC_SNAPPY,
+                                  SP_CODEC_LZ4, SP_CODEC_ZSTD };
+    int acks_idx;
+
+    *out = NULL;
+    if (!p)
+        return SAMSA_ERR_NO_MEMORY;
+    p->c = c;
+    acks_idx = sc_conf_enum(cf, SC_ACKS); /* all|-1|0|1 */
+    p->acks = acks_idx <= 1 ? -1 : acks_idx == 2 ? 0 : 1;
+    p->idempotent = sc_conf_bool(cf, SC_ENABLE_IDEMPOTENCE);
+    p->linger_ms = sc_conf_int(cf, SC_LINGER_MS);
+    p->batch_size = sc_conf_int(cf, SC_BATCH_SIZE);
+    p->batch_num = sc_conf_int(cf, SC_BATCH_NUM_MESSAGES);
+    p->delivery_timeout_ms = sc_conf_int(cf, SC_DELIVERY_TIMEOUT_MS);
+    p->request_timeout_ms = sc_conf_int(cf, SC_REQUEST_TIMEOUT_MS);
+    p->retry_backoff_ms = sc_conf_int(cf, SC_RETRY_BACKOFF_MS);
+    p->retry_backoff_max_ms = sc_conf_int(cf, SC_RETRY_BACKOFF_MAX_MS);
+    if (p->retry_backoff_max_ms < p->retry_backoff_ms)
+        p->retry_backoff_max_ms = p->retry_backoff_ms;
+    p->retries = sc_conf_int(cf, SC_RETRIES);
+    p->msg_max = sc_conf_int(cf, SC_MESSAGE_MAX_BYTES);
+    p->buffer_memory = sc_conf_int(cf, SC_BUFFER_MEMORY);
+    p->codec = codecs[sc_conf_enum(cf, SC_COMPRESSION_TYPE)];
+    p->level = (int)sc_conf_int(cf, SC_COMPRESSION_LEVEL);
+    if (p->level == -1)
+        p->level = SP_CODEC_LEVEL_DEFAULT;
+    p->max_inflight = (int)sc_conf_int(cf, SC_MAX_IN_FLIGHT);
+    p->auto_create = sc_conf_bool(cf, SC_ALLOW_AUTO_CREATE_TOPICS);
+    p->pid = -1;
+    p->epoch = -1;
+    if (p->idempotent && (p->acks != -1 || p->max_inflight > 5 || p->retries == 0)) {
+        if (errbuf)
+            snprintf(errbuf, errlen,
+                     "enable.idempotence=true needs acks=all, "
+                     "max.in.flight.requests.per.connection <= 5 and retries > 0 "
+                     "(or set enable.idempotence=false)");
+        sp_free(c->alloc, p);
+        return SAMSA_ERR_CONFIG;
+    }
+    if (!sp_codec_available(p->codec)) {
+        if (errbuf)
+            snprintf(errbuf, errlen, "compression.type=%s is not in this build",
+                     sc_conf_str(cf, SC_COMPRESSION_TYPE));
+        sp_free(c->alloc, p);
+        return SAMSA_ERR_CONFIG;
+    }
+    sc_strmap_init(&p->topics, c->alloc);
+    sn_timer_init(&p->timer, c->loop, timer_cb, p);
+    sp_writer_init(&p->scratch, c->alloc, (size_t)p->msg_max * 2 + 4096);
+    sp_writer_init(&p->stage, c->alloc, SIZE_MAX / 4);
+    sp_writer_init(&p->stage_spare, c->alloc, SIZE_MAX / 4);
+    *out = p;
+    return 0;
+}
+
+void sc_producer_destroy(sc_producer *p)
+{
+    const char *why = "client destroyed before delivery";
+    size_t ti, off;
+    int32_t i;
+
+    if (!p)
+        return;
+    sn_timer_stop(&p->timer);
+    /* staged records, in order */
+    for (int k = 0; k < 2; k++) {
+        sp_writer *w = k == 0 ? &p->stage_spare : &p->stage;
+        off = 0;
+        while (off < w->len) {
+            const sc_staged *e = (const sc_staged *)(w->buf + off);
+            off += e->size;
+            fail_staged(p, e, SAMSA_ERR_DESTROYED, why);
+        }
+        sp_writer_reset(w);
+    }
+    fail_unsent(p, SAMSA_ERR_DESTROYED, why);
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        for (i = 0; i < t->npqs; i++)
+            sc_acc_pq_free(p, t->pqs[i]);
+        sp_free(p->c->alloc, t->pqs);
+        sp_writer_free(&t->pending);
+        sp_free(p->c->alloc, t->name);
+        sp_free(p->c->alloc, t);
+    }
+    sp_free(p->c->alloc, p->tlist);
+    sp_free(p->c->alloc, p->nodes);
+    sc_strmap_free(&p->topics);
+    sp_writer_free(&p->scratch);
+    sp_writer_free(&p->stage);
+    sp_writer_free(&p->stage_spare);
+    sp_free(p->c->alloc, p);
+}
+
+/* ------------------------------------------------------------ public */
+
+typedef struct space_ctx {
+    sc_producer *p;
+    size_t need;
+} space_ctx;
+
+static bool space_done(void *arg)
+{
+    space_ctx *x = arg;
+
+    return x->p->fatal ||
+           x->p->buffered + x->need <= (size_t)x->p->buffer_memory;
+}
+
+static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
+                        uint32_t flags, int block_ms)
+{
+    sc_producer *p;
+    sp_record_in ri;
+    sp_header_in hs[1];
+    size_t topic_len, size, hdr_len = 0, bound, i;
+    int64_t enq, deadline;
+    sc_staged e;
+    uint8_t *dst;
+    bool post;
+
+    if (!c || !rec || !rec->topic)
+        return SAMSA_ERR_INVALID_ARG;
+    p = c->producer;
+    if (c->closing || !p)
+        return sc_client_fail(c, SAMSA_ERR_STATE, "client is being destroyed");
+    topic_len = strlen(rec->topic);
+    if (topic_len == 0 || topic_len > 249)
+        return sc_client_fail(c, SAMSA_ERR_INVALID_ARG,
+                              "topic name must be 1-249 characters");
+    if (rec->partition < SAMSA_PARTITION_ANY ||
+        (rec->nheaders && !rec->headers) || (rec->key_len && !rec->key) ||
+        (rec->value_len && !rec->value) || rec->key_len > INT32_MAX ||
+        rec->value_len > INT32_MAX || rec->nheaders > 100000)
+        return sc_client_fail(c, SAMSA_ERR_INVALID_ARG, "invalid record");
+    for (i = 0; i < rec->nheaders; i++) {
+        if (!rec->headers[i].name ||
+            (rec->headers[i].value_len && !rec->headers[i].value))
+            return sc_client_fail(c, SAMSA_ERR_INVALID_ARG,
+                                  "header %zu has no name or value", i);
+        hdr_len += 8 + strlen(rec->headers[i].name) +
+                   (rec->headers[i].value ? rec->headers[i].value_len : 0);
+    }
+    /* local size check, as the broker would see the batch */
+    memset(&ri, 0, sizeof ri);
+    ri.key = rec->key;
+    ri.key_len = rec->key_len;
+    ri.value = rec->value;
+    ri.value_len = rec->value_len;
+    ri.timestamp = 0;
+    bound = sp_batch_record_size_bound(&ri) + hdr_len + 5 * rec->nheaders +
+            SP_BATCH_HEADER_SIZE;
+    (void)hs;
+    if (bound > (size_t)p->msg_max)
+        return sc_client_fail(c, SAMSA_ERR_MSG_TOO_LARGE,
+                              "record of about %zu bytes is larger than "
+                              "message.max.bytes (%lld)",
+                              bound, (long long)p->msg_max);
+    size = sizeof e + topic_len + (rec->key ? rec->key_len : 0) +
+           (rec->value ? rec->value_len : 0) + hdr_len;
+    size = (size + STAGE_ALIGN - 1) & ~(size_t)(STAGE_ALIGN - 1);
+    if (size > (size_t)p->buffer_memory)
+        return sc_client_fail(c, SAMSA_ERR_MSG_TOO_LARGE,
+                              "record larger than buffer.memory");
+
+    enq = sc_mono_ms();
+    memset(&e, 0, sizeof e);
+    e.size = (uint32_t)size;
+    e.flags = flags;
+    e.partition = rec->partition;
+    e.topic_len = (uint32_t)topic_len;
+    e.key_len = rec->key ? (int32_t)rec->key_len : -1;
+    e.value_len = rec->value ? (int32_t)rec->value_len : -1;
+    e.nheaders = (uint32_t)rec->nheaders;
+    e.hdr_len = (uint32_t)hdr_len;
+    e.ts = rec->timestamp_ms == SAMSA_TIMESTAMP_NOW || rec->timestamp_ms < 0
+               ? sc_wall_ms() : rec->timestamp_ms;
+    e.enq_ms = enq;
+    e.opaque = opaque;
+    e.acct = (uint32_t)size;
+
+    deadline = block_ms > 0 ? enq + block_ms : enq;
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        space_ctx sx = { p, size };
+        int left, rc;
+        if (p->fatal) {
+            pthread_mutex_unlock(&c->mu);
+            return sc_client_fail(c, SAMSA_ERR_FATAL, "%s", p->fatal_str);
+        }
+        if (space_done(&sx))
+            break;
+        left = (int)(deadline - sc_mono_ms());
+        if (left <= 0) {
+            pthread_mutex_unlock(&c->mu);
+            return sc_client_fail(c, SAMSA_ERR_QUEUE_FULL,
+                                  "buffer.memory (%lld bytes) is full",
+                                  (long long)p->buffer_memory);
+        }
+        pthread_mutex_unlock(&c->mu);
+        rc = sc_client_wait(c, space_done, &sx, left);
+        pthread_mutex_lock(&c->mu);
+        if (rc && rc != SAMSA_ERR_TIMED_OUT) {
+            pthread_mutex_unlock(&c->mu);
+            return sc_client_fail(c, SAMSA_ERR_QUEUE_FULL,
+                                  "buffer.memory is full");
+        }
+    }
+    dst = sp_writer_space(&p->stage, size);
+    if (!dst) {
+        p->stage.err = 0;
+        pthread_mutex_unlock(&c->mu);
+        return sc_client_fail(c, SAMSA_ERR_NO_MEMORY, "out of memory");
+    }
+    memcpy(dst, &e, sizeof e);
+    dst += sizeof e;
+    memcpy(dst, rec->topic, topic_len);
+    dst += topic_len;
+    if (rec->key && rec->key_len) {
+        memcpy(dst, rec->key, rec->key_len);
+        dst += rec->key_len;
+    }
+    if (rec->value && rec->value_len) {
+        memcpy(dst, rec->value, rec->value_len);
+        dst += rec->value_len;
+    }
+    for (i = 0; i < rec->nheaders; i++) {
+        const samsa_header *h = &rec->headers[i];
+        uint32_t nl = (uint32_t)strlen(h->name);
+        int32_t vl = h->value ? (int32_t)h->value_len : -1;
+        memcpy(dst, &nl, 4);
+        memcpy(dst + 4, &vl, 4);
+        memcpy(dst + 8, h->name, nl);
+        dst += 8 + nl;
+        if (vl > 0) {
+            memcpy(dst, h->value, (size_t)vl);
+            dst += vl;
+        }
+    }
+    p->buffered += size;
+    p->outstanding++;
+    post = !p->drain_posted;
+    p->drain_posted = true;
+    pthread_mutex_unlock(&c->mu);
+    if (post && sn_loop_post(c->loop, drain_post, p) != 0) {
+        /* staged anyway; the next produce or flush drains it */
+        pthread_mutex_lock(&c->mu);
+        p->drain_posted = false;
+        pthread_mutex_unlock(&c->mu);
+    }
+    return 0;
+}
+
+int samsa_produce(samsa_client *c, const samsa_record *rec, void *opaque,
+                  int block_ms)
+{
+    return produce_impl(c, rec, opaque, 0, block_ms);
+}
+
+static bool sync_done(void *arg)
+{
+    return ((sync_ctx *)arg)->done;
+}
+
+int samsa_produce_sync(samsa_client *c, const samsa_record *rec,
+                       samsa_delivery *out, int timeout_ms)
+{
+    int64_t start = sc_mono_ms();
+    sync_ctx *x;
+    int rc, left;
+
+    if (!c || !rec)
+        return SAMSA_ERR_INVALID_ARG;
+    x = sp_calloc(c->alloc, 1, sizeof *x);
+    if (!x)
+        return SAMSA_ERR_NO_MEMORY;
+    rc = produce_impl(c, rec, x, SC_REC_SYNC, timeout_ms < 0 ? INT32_MAX : timeout_ms);
+    if (rc) {
+        sp_free(c->alloc, x);
+        if (out) {
+            memset(out, 0, sizeof *out);
+            out->err = rc;
+            out->errstr = c->errstr;
+            out->topic = rec->topic;
+            out->partition = -1;
+            out->offset = -1;
+        }
+        return rc;
+    }
+    left = timeout_ms < 0 ? -1 : (int)(start + timeout_ms - sc_mono_ms());
+    if (left < 0 && timeout_ms >= 0)
+        left = 0;
+    rc = sc_client_wait(c, sync_done, x, left);
+    pthread_mutex_lock(&c->mu);
+    if (!x->done) {
+        x->abandoned = true; /* the report frees it */
+        pthread_mutex_unlock(&c->mu);
+        if (out) {
+            memset(out, 0, sizeof *out);
+            out->err = rc ? rc : SAMSA_ERR_TIMED_OUT;
+            out->errstr = "no acknowledgement within the timeout (a delivery "
+                          "report still follows internally)";
+            out->topic = rec->topic;
+            out->partition = -1;
+            out->offset = -1;
+        }
+        return rc ? rc : SAMSA_ERR_TIMED_OUT;
+    }
+    pthread_mutex_unlock(&c->mu);
+    rc = x->d.err;
+    if (out) {
+        *out = x->d;
+        out->topic = rec->topic;
+        /* errstr: copy into the handle's buffer (x is freed now) */
+        snprintf(c->errstr, sizeof c->errstr, "%s", x->errstr);
+        out->errstr = c->errstr;
+    }
+    sp_free(c->alloc, x);
+    return rc;
+}
+
+static int flush_begin(void *arg)
+{
+    sc_producer *p = arg;
+
+    p->flushing++;
+    drain_stage(p);
+    sc_producer_kick(p);
+    return 0;
+}
+
+static int flush_end(void *arg)
+{
+    sc_producer *p = arg;
+
+    p->flushing--;
+    return 0;
+}
+
+static bool flushed(void *arg)
+{
+    return ((sc_producer *)arg)->outstanding == 0;
+}
+
+int samsa_flush(samsa_client *c, int timeout_ms)
+{
+    int rc;
+
+    if (!c || !c->producer)
+        return SAMSA_ERR_INVALID_ARG;
+    if (c->in_callback && sc_client_on_loop(c))
+        return sc_client_fail(c, SAMSA_ERR_REENTRANT,
+                              "samsa_flush called from a callback");
+    rc = sc_client_call(c, flush_begin, c->producer);
+    if (rc)
+        return rc;
+    rc = sc_client_wait(c, flushed, c->producer, timeout_ms);
+    sc_client_call(c, flush_end, c->producer);
+    if (rc == SAMSA_ERR_TIMED_OUT)
+        return sc_client_fail(c, rc, "%zu record(s) still outstanding",
+                              samsa_outstanding(c));
+    return rc;
+}
+
+size_t samsa_outstanding(const samsa_client *c)
+{
+    size_t n;
+
+    if (!c || !c->producer)
+        return 0;
+    pthread_mutex_lock((pthread_mutex_t *)&c->mu);
+    n = c->producer->outstanding;
+    pthread_mutex_unlock((pthread_mutex_t *)&c->mu);
+    return n;
+}

@@ -1,0 +1,499 @@
+/* client/sender.c - Produce requests per leader, responses, retries and
+ * delivery.timeout.ms; see producer_int.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "producer_int.h"
+#include "alloc.h"
+#include "arena.h"
+#include "brokers.h"
+#include "metadata_refresh.h"
+#include "msg_produce.h"
+#include "schema.h"
+
+#define PRODUCE_ARENA_MAX (16u << 20)
+#define MAX_PER_REQ 256
+
+typedef struct sc_preq {
+    sc_producer *p;
+    int32_t node;
+    int16_t version;
+    int n;
+    sc_batch *b[];
+} sc_preq;
+
+bool sc_err_retriable(int err)
+{
+    switch (err) {
+    case SAMSA_ERR_TRANSPORT:
+    case SAMSA_ERR_TIMED_OUT:
+    case SAMSA_ERR_RESOLVE:
+    case SAMSA_ERR_CONNECT:
+    case SAMSA_ERR_NO_COMMON_VERSION:
+    case SAMSA_ERR_CORRUPT_MESSAGE:
+    case SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION:
+    case SAMSA_ERR_LEADER_NOT_AVAILABLE:
+    case SAMSA_ERR_NOT_LEADER_OR_FOLLOWER:
+    case SAMSA_ERR_REQUEST_TIMED_OUT:
+    case SAMSA_ERR_BROKER_NOT_AVAILABLE:
+    case SAMSA_ERR_REPLICA_NOT_AVAILABLE:
+    case SAMSA_ERR_NETWORK_EXCEPTION:
+    case SAMSA_ERR_NOT_ENOUGH_REPLICAS:
+    case SAMSA_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+    case SAMSA_ERR_KAFKA_STORAGE_ERROR:
+    case SAMSA_ERR_FENCED_LEADER_EPOCH:
+    case SAMSA_ERR_UNKNOWN_LEADER_EPOCH:
+    case SAMSA_ERR_THROTTLING_QUOTA_EXCEEDED:
+    case SAMSA_ERR_CONCURRENT_TRANSACTIONS:
+    case SAMSA_ERR_UNKNOWN_SERVER_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool leader_err(int err)
+{
+    return err == SAMSA_ERR_NOT_LEADER_OR_FOLLOWER ||
+           err == SAMSA_ERR_LEADER_NOT_AVAILABLE ||
+           err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION ||
+           err == SAMSA_ERR_FENCED_LEADER_EPOCH ||
+           err == SAMSA_ERR_UNKNOWN_LEADER_EPOCH ||
+           err == SAMSA_ERR_KAFKA_STORAGE_ERROR ||
+           err == SAMSA_ERR_TRANSPORT || err == SAMSA_ERR_CONNECT ||
+           err == SAMSA_ERR_TIMED_OUT || err == SAMSA_ERR_NETWORK_EXCEPTION;
+}
+
+static sc_node_inflight *node_slot(sc_producer *p, int32_t node)
+{
+    size_t i;
+
+    for (i = 0; i < p->nnodes; i++)
+        if (p->nodes[i].node == node)
+            return &p->nodes[i];
+    if (p->nnodes == p->ncap) {
+        size_t ncap = p->ncap ? p->ncap * 2 : 8;
+        sc_node_inflight *nv = sp_realloc(p->c->alloc, p->nodes,
+                                          ncap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        p->nodes = nv;
+        p->ncap = ncap;
+    }
+    p->nodes[p->nnodes].node = node;
+    p->nodes[p->nnodes].n = 0;
+    return &p->nodes[p->nnodes++];
+}
+
+static int64_t backoff(const sc_producer *p, int attempts)
+{
+    int64_t b = p->retry_backoff_ms;
+    int sh = attempts > 1 ? attempts - 1 : 0;
+
+    if (sh > 20)
+        sh = 20;
+    b <<= sh;
+    if (b > p->retry_backoff_max_ms)
+        b = p->retry_backoff_max_ms;
+    return b;
+}
+
+/* A sent batch failed (err != 0) or succeeded: decide its fate. */
+static void batch_done(sc_producer *p, sc_batch *b, int err,
+                       const char *errmsg, int64_t base_offset,
+                       int64_t log_append_ms)
+{
+    samsa_client *c = p->c;
+    sc_pq *pq = b->pq;
+    int64_t now = sn_loop_now(c->loop);
+    char why[256];
+
+    pq->inflight--;
+    if (err == 0 || err == SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
+        if (p->idempotent && b->base_seq >= 0)
+            pq->acked_next = b->base_seq + b->n;
+        sc_producer_report_batch(p, b, 0, "", base_offset, log_append_ms);
+        return;
+    }
+    if (c->closing || err == SAMSA_ERR_DESTROYED) {
+        sc_producer_report_batch(p, b, SAMSA_ERR_DESTROYED,
+                                 "client destroyed before delivery", -1, -1);
+        return;
+    }
+    snprintf(why, sizeof why, "%s [%d]: %s%s%s", pq->t->name,
+             (int)pq->partition, samsa_err_name(err),
+             errmsg && *errmsg ? ": " : "", errmsg ? errmsg : "");
+    if (err == SAMSA_ERR_INVALID_PRODUCER_EPOCH ||
+        err == SAMSA_ERR_PRODUCER_FENCED ||
+        err == SAMSA_ERR_CLUSTER_AUTHORIZATION_FAILED ||
+        err == SAMSA_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED) {
+        sc_producer_set_fatal(p, err, why);
+        sc_producer_report_batch(p, b, SAMSA_ERR_FATAL, why, -1, -1);
+        return;
+    }
+    if (p->idempotent && (err == SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
+                          err == SAMSA_ERR_UNKNOWN_PRODUCER_ID)) {
+        /* an earlier batch of this partition failed too: just retry;
+         * at the expected sequence: the broker lost our state: bump */
+        if (err == SAMSA_ERR_UNKNOWN_PRODUCER_ID || b->base_seq == pq->acked_next)
+            sc_idem_need_bump(p, why);
+        err = SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER; /* retriable here */
+    } else if (!sc_err_retriable(err)) {
+        if (p->idempotent && b->base_seq >= 0)
+            sc_idem_need_bump(p, why); /* the sequence now has a gap */
+        sc_producer_report_batch(p, b, err, why, -1, -1);
+        return;
+    }
+    b->attempts++;
+    b->last_err = err;
+    if (now >= b->deadline_ms || b->attempts > p->retries) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s after %d attempt(s); last error %s",
+                 now >= b->deadline_ms ? "delivery.timeout.ms passed"
+                                       : "retries exhausted",
+                 b->attempts, why);
+        if (p->idempotent && b->base_seq >= 0)
+            sc_idem_need_bump(p, msg);
+        sc_producer_report_batch(p, b,
+                                 now >= b->deadline_ms ? SAMSA_ERR_MSG_TIMED_OUT : err,
+                                 msg, -1, -1);
+        return;
+    }
+    sc_debug(&c->log, SC_DBG_PRODUCER, "producer", "retry %d: %s",
+             b->attempts, why);
+    b->retry_at_ms = now + backoff(p, b->attempts);
+    sc_acc_requeue(pq, b);
+    if (p->idempotent)
+        pq->resync = true;
+    if (leader_err(err))
+        sc_mdr_refresh(c->mdr);
+}
+
+static const sp_produce_resp_partition *
+find_part(const sp_produce_resp *r, const sc_batch *b, int16_t version)
+{
+    int32_t i, j;
+
+    for (i = 0; i < r->responses.count; i++) {
+        const sp_produce_resp_topic *t = &r->responses.items[i];
+        bool match = version >= 13
+            ? memcmp(t->topic_id.b, b->pq->t->id.b, 16) == 0
+            : (t->name.len == (int32_t)b->pq->t->namelen &&
+               memcmp(t->name.ptr, b->pq->t->name, b->pq->t->namelen) == 0);
+        if (!match)
+            continue;
+        for (j = 0; j < t->partition_responses.count; j++)
+            if (t->partition_responses.items[j].index == b->pq->partition)
+                return &t->partition_responses.items[j];
+    }
+    return NULL;
+}
+
+static void produce_cb(void *opaque, int err, const uint8_t *body, size_t len)
+{
+    sc_preq *q = opaque;
+    sc_producer *p = q->p;
+    samsa_client *c = p->c;
+    sc_node_inflight *ni = node_slot(p, q->node);
+    sp_produce_resp r;
+    sp_arena arena;
+    int i;
+
+    if (ni && ni->n > 0)
+        ni->n--;
+    p->reqs_inflight--;
+    sp_arena_init(&arena, c->alloc, PRODUCE_ARENA_MAX);
+    if (err == 0 && p->acks != 0) {
+        err = sp_schema_decode(&sp_msg_produce_resp, q->version, &r, &arena,
+                               body, len);
+        if (err)
+            err = SAMSA_ERR_PROTOCOL;
+    }
+    for (i = 0; i < q->n; i++) {
+        sc_batch *b = q->b[i];
+        if (err) {
+            const char *es = "";
+            if (err != SAMSA_ERR_DESTROYED)
+                sc_brokers_last_error(c->brokers, &es);
+            batch_done(p, b, err, es, -1, -1);
+        } else if (p->acks == 0) {
+            batch_done(p, b, 0, NULL, -1, -1);
+        } else {
+            const sp_produce_resp_partition *rp = find_part(&r, b, q->version);
+            char em[200] = "";
+            if (!rp) {
+                batch_done(p, b, SAMSA_ERR_PROTOCOL,
+                           "partition missing from the Produce response", -1, -1);
+                continue;
+            }
+            if (rp->error_message.len > 0)
+                snprintf(em, sizeof em, "%.*s", (int)rp->error_message.len,
+                         rp->error_message.ptr);
+            batch_done(p, b, rp->error_code, em, rp->base_offset,
+                       rp->log_append_time_ms);
+        }
+    }
+    sp_arena_free(&arena);
+    sp_free(c->alloc, q);
+    if (!c->closing)
+        sc_producer_kick(p);
+}
+
+typedef struct enc_arg {
+    sc_producer *p;
+    sc_batch **b;
+    int n;
+} enc_arg;
+
+static int encode_produce(sp_writer *w, int16_t version, const void *arg)
+{
+    const enc_arg *ea = arg;
+    sc_producer *p = ea->p;
+    sp_produce_req_topic topics[MAX_PER_REQ];
+    sp_produce_req_partition parts[MAX_PER_REQ];
+    sp_produce_req req;
+    int i, nt = 0;
+
+    memset(&req, 0, sizeof req);
+    req.transactional_id.len = -1;
+    req.acks = p->acks;
+    req.timeout_ms = (int32_t)p->request_timeout_ms;
+    /* batches arrive grouped by topic (see collect order) */
+    for (i = 0; i < ea->n; i++) {
+        sc_batch *b = ea->b[i];
+        sp_produce_req_topic *t;
+        if (nt == 0 || topics[nt - 1].name.ptr != b->pq->t->name) {
+            t = &topics[nt++];
+            memset(t, 0, sizeof *t);
+            t->name.ptr = b->pq->t->name;
+            t->name.len = (int32_t)b->pq->t->namelen;
+            t->topic_id = b->pq->t->id;
+            t->partition_data.items = &parts[i];
+        }
+        t = &topics[nt - 1];
+        parts[i].index = b->pq->partition;
+        parts[i].records.ptr = b->w.buf;
+        parts[i].records.len = (int32_t)b->w.len;
+        t->partition_data.count++;
+    }
+    req.topic_data.count = nt;
+    req.topic_data.items = topics;
+    (void)version;
+    return sp_schema_encode(w, &sp_msg_produce_req, version, &req);
+}
+
+/* Send batches b[0..n) (grouped by topic) to node. */
+static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
+                      sc_batch **b, int n)
+{
+    samsa_client *c = p->c;
+    sc_node_inflight *ni = node_slot(p, node);
+    sn_request sr;
+    enc_arg ea;
+    sc_preq *q;
+    int16_t v;
+    int i, rc;
+
+    if (sn_conn_api_version(conn, SP_PRODUCE_KEY, &v) != 0)
+        v = -1;
+    q = sp_alloc(c->alloc, sizeof *q + (size_t)n * sizeof(sc_batch *));
+    if (!q || v < 0 || !ni) {
+        rc = v < 0 ? SAMSA_ERR_NO_COMMON_VERSION : SAMSA_ERR_NO_MEMORY;
+        goto fail;
+    }
+    q->p = p;
+    q->node = node;
+    q->version = v;
+    q->n = n;
+    for (i = 0; i < n; i++) {
+        sc_batch *x = b[i];
+        if (p->idempotent) {
+            if (x->base_seq < 0) {
+                x->base_seq = x->pq->next_seq;
+                x->pq->next_seq += x->n;
+            }
+            sp_batch_restamp(x->w.buf, x->w.len, p->pid, p->epoch,
+                             x->base_seq);
+        }
+        q->b[i] = x;
+    }
+    ea.p = p;
+    ea.b = b;
+    ea.n = n;
+    memset(&sr, 0, sizeof sr);
+    sr.api_key = SP_PRODUCE_KEY;
+    sr.api_version = v;
+    sr.encode = encode_produce;
+    sr.encode_arg = &ea;
+    sr.flags = p->acks == 0 ? SN_REQ_NO_RESPONSE : 0;
+    sr.cb = produce_cb;
+    sr.opaque = q;
+    rc = sn_conn_send(conn, &sr);
+    if (rc)
+        goto fail;
+    ni->n++;
+    p->reqs_inflight++;
+    sc_debug(&c->log, SC_DBG_PRODUCER, "producer",
+             "Produce v%d to node %d: %d batch(es)", (int)v, (int)node, n);
+    return;
+fail:
+    sp_free(c->alloc, q);
+    for (i = 0; i < n; i++) {
+        /* not sent: counts as a failed attempt */
+        b[i]->pq->inflight++;
+        batch_done(p, b[i], rc, "could not queue the Produce request", -1, -1);
+    }
+}
+
+/* Fail queued batches past their deadline. */
+static void expire(sc_producer *p, int64_t now, int64_t *wake)
+{
+    size_t ti;
+    int32_t i;
+
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        for (i = 0; i < t->npqs; i++) {
+            sc_pq *pq = t->pqs[i];
+            sc_batch **pp = &pq->head, *b;
+            if (!pq)
+                continue;
+            while ((b = *pp) != NULL) {
+                if (b->deadline_ms <= now) {
+                    char msg[300];
+                    *pp = b->next;
+                    if (pq->open == b)
+                        pq->open = NULL;
+                    if (pq->tail == b) {
+                        sc_batch *x = pq->head;
+                        while (x && x->next)
+                            x = x->next;
+                        pq->tail = x;
+                    }
+                    b->next = NULL;
+                    snprintf(msg, sizeof msg,
+                             "%s [%d]: not delivered within delivery.timeout.ms"
+                             " (%d attempt(s)%s%s)", t->name, (int)i,
+                             b->attempts, b->last_err ? ", last error " : "",
+                             b->last_err ? samsa_err_name(b->last_err) : "");
+                    if (p->idempotent && b->base_seq >= 0)
+                        sc_idem_need_bump(p, msg);
+                    sc_producer_report_batch(p, b, SAMSA_ERR_MSG_TIMED_OUT,
+                                             msg, -1, -1);
+                    continue;
+                }
+                if (b->deadline_ms < *wake)
+                    *wake = b->deadline_ms;
+                pp = &b->next;
+            }
+        }
+    }
+}
+
+void sc_sender_run(sc_producer *p)
+{
+    samsa_client *c = p->c;
+    int64_t now = sn_loop_now_update(c->loop);
+    int64_t wake = INT64_MAX;
+    sc_batch *coll[MAX_PER_REQ];
+    size_t ti, k;
+    int32_t i;
+    bool can_send;
+
+    p->kick = false;
+    if (c->closing)
+        return;
+    expire(p, now, &wake);
+    sc_producer_expire_pending(p, now, &wake);
+    can_send = sc_idem_ready(p);
+    if (p->pid_retry_at > now && p->pid_retry_at < wake)
+        wake = p->pid_retry_at;
+    /* one pass per leader node: collect its ready heads */
+    for (k = 0; can_send; k++) {
+        int32_t node = -1;
+        sn_conn *conn = NULL;
+        sc_node_inflight *ni = NULL;
+        int n = 0;
+        size_t bytes = 0;
+        bool any = false;
+
+        for (ti = 0; ti < p->ntopics; ti++) {
+            sc_ptopic *t = p->tlist[ti];
+            const sc_topic_md *tm;
+            if (!t->known || t->npqs == 0)
+                continue;
+            tm = sc_md_topic(&c->md, t->name, t->namelen);
+            if (!tm)
+                continue;
+            for (i = 0; i < t->npqs && i < tm->npartitions; i++) {
+                sc_pq *pq = t->pqs[i];
+                int32_t leader = tm->parts[i].leader;
+                sc_batch *b;
+                if (!pq || !pq->head || leader < 0)
+                    continue;
+                if (node >= 0 && leader != node)
+                    continue;
+                if (p->idempotent) {
+                    if (pq->resync && pq->inflight > 0)
+                        continue;
+                    if (pq->inflight >= 5)
+                        continue;
+                } else if (pq->inflight >= p->max_inflight) {
+                    continue;
+                }
+                if (node < 0) {
+                    /* first candidate decides the node of this pass */
+                    b = sc_acc_ready(p, pq, now, &wake);
+                    if (!b)
+                        continue;
+                    ni = node_slot(p, leader);
+                    conn = sc_brokers_conn(c->brokers, leader);
+                    if (!ni || !conn ||
+                        sn_conn_get_state(conn) != SN_CONN_READY ||
+                        ni->n >= p->max_inflight) {
+                        /* node busy or not connected: skip it this run
+                         * (an UP event or a response kicks us again) */
+                        continue;
+                    }
+                    node = leader;
+                } else {
+                    b = sc_acc_ready(p, pq, now, &wake);
+                    if (!b)
+                        continue;
+                }
+                if (n > 0 && bytes + b->w.len > (size_t)p->msg_max)
+                    continue;
+                if (n == MAX_PER_REQ)
+                    continue;
+                if (pq->resync && pq->inflight == 0)
+                    pq->resync = false;
+                sc_acc_pop(pq);
+                pq->inflight++;
+                coll[n++] = b;
+                bytes += b->w.len;
+                any = true;
+            }
+        }
+        if (!any)
+            break;
+        send_node(p, node, conn, coll, n);
+        if (k > 1000)
+            break;
+    }
+    /* when to run again */
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        for (i = 0; i < t->npqs; i++) {
+            sc_pq *pq = t->pqs[i];
+            if (pq && pq->head && !pq->head->closed &&
+                pq->head->created_ms + p->linger_ms < wake)
+                wake = pq->head->created_ms + p->linger_ms;
+            if (pq && pq->head && pq->head->retry_at_ms > now &&
+                pq->head->retry_at_ms < wake)
+                wake = pq->head->retry_at_ms;
+        }
+    }
+    sn_timer_stop(&p->timer);
+    if (wake != INT64_MAX)
+        sn_timer_start(&p->timer, wake > now ? wake - now : 0);
+}
