@@ -164,18 +164,17 @@ static void close_socket(sn_conn *c)
     sn_conn_setup_reset(c);
 }
 
-void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
+/* Take the connection down: state callback with err, then every pending
+ * request fails with req_err. */
+static void fail_v(sn_conn *c, int err, int req_err, sn_conn_event ev,
+                   const char *fmt, va_list ap)
 {
     sn_conn_state was = c->state;
-    int req_err = err;
-    va_list ap;
     int64_t delay;
 
     if (c->dead || was == SN_CONN_DOWN)
         return;
-    va_start(ap, fmt);
     vsnprintf(c->errstr, sizeof c->errstr, fmt, ap);
-    va_end(ap);
     close_socket(c);
     c->state = SN_CONN_DOWN;
     if (was == SN_CONN_READY)
@@ -192,10 +191,6 @@ void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
         if (c->dead)
             return;
     }
-    /* a timed-out request already failed with TIMED_OUT; the others on
-     * the connection it takes down failed because of the drop */
-    if (err == SAMSA_ERR_TIMED_OUT)
-        req_err = SAMSA_ERR_TRANSPORT;
     {
         /* take all three first: a callback's new request must not be
          * failed by this same drop */
@@ -215,6 +210,29 @@ void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
      * the backoff */
     if (c->queued.n > 0 || c->want_connect)
         sn_conn_connect(c);
+}
+
+void sn_conn_fail(sn_conn *c, int err, sn_conn_event ev, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fail_v(c, err, err, ev, fmt, ap);
+    va_end(ap);
+}
+
+/* A request timed out in flight: it already failed with TIMED_OUT; the
+ * others on the connection it takes down fail because of the drop. */
+static void fail_timed_out(sn_conn *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void fail_timed_out(sn_conn *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    fail_v(c, SAMSA_ERR_TIMED_OUT, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN, fmt,
+           ap);
+    va_end(ap);
 }
 
 /* ---- timers ---- */
@@ -240,7 +258,7 @@ static int64_t earliest(const sn_req_list *l, int64_t best)
     const sn_req *r;
 
     for (r = l->head; r; r = r->next)
-        if (best < 0 || r->deadline_ms < best)
+        if (r->deadline_ms != INT64_MAX && (best < 0 || r->deadline_ms < best))
             best = r->deadline_ms;
     return best;
 }
@@ -303,7 +321,7 @@ static void req_timer_cb(sn_timer *t)
                         late);
             complete(c, late, SAMSA_ERR_TIMED_OUT, NULL, 0);
             if (!c->dead)
-                sn_conn_fail(c, SAMSA_ERR_TIMED_OUT, SN_CONN_EV_DOWN,
+                fail_timed_out(c,
                              "%s:%d: request (api key %d, correlation id "
                              "%d) timed out; closing the connection",
                              c->host, c->port, key, corr);
@@ -827,6 +845,7 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
         return false;
     }
     r->internal = true;
+    r->deadline_ms = INT64_MAX; /* bounded by the setup timeout instead */
     r->body = sp_writer_detach(body, &r->body_len);
     list_push_front(&c->queued, r);
     transmit(c);
