@@ -313,3 +313,16 @@ help:
 	@sed -n '2,20p' Makefile
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- bench-protocol
+# Protocol layer throughput (CRC32C, batch encode/decode per codec); prints
+# figures, not a test. docs/performance.md has the numbers from this machine.
+.PHONY: bench-protocol
+BENCH_PROTO := $(BUILD)/bench/bench_protocol
+$(BENCH_PROTO): bench/bench_protocol.c $(LIBPROTO)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS) $< -o $@ $(LIBPROTO) $(FEATURE_LIBS)
+
+bench-protocol: $(BENCH_PROTO)
+	@$(BENCH_PROTO)
