@@ -36,6 +36,9 @@
 #include "msg_offset_commit.h"
 #include "msg_offset_fetch.h"
 #include "msg_find_coordinator.h"
+#include "msg_init_producer_id.h"
+#include "msg_add_partitions_to_txn.h"
+#include "msg_end_txn.h"
 #include "msg_offset_for_leader_epoch.h"
 #include "msg_create_partitions.h"
 #include "msg_delete_records.h"
@@ -135,7 +138,8 @@ static void sleep_ms(long ms)
 /* A magic-2 record batch of n uncompressed records, values "hdata-<i>",
  * written by hand (not with protocol/record_batch) so this test depends
  * only on the message tables. The caller frees *out. */
-static size_t make_batch(int n, uint8_t **out)
+static size_t make_batch_ex(int n, int16_t attrs, int64_t pid, int16_t epoch,
+                            int32_t seq, uint8_t **out)
 {
     sp_writer w;
     int64_t now = (int64_t)time(NULL) * 1000;
@@ -149,13 +153,13 @@ static size_t make_batch(int n, uint8_t **out)
     sp_write_i32(&w, -1); /* partition leader epoch */
     sp_write_i8(&w, 2);   /* magic */
     sp_write_u32(&w, 0);  /* crc, below */
-    sp_write_i16(&w, 0);  /* attributes */
+    sp_write_i16(&w, attrs);
     sp_write_i32(&w, n - 1);
     sp_write_i64(&w, now);
     sp_write_i64(&w, now);
-    sp_write_i64(&w, -1); /* producer id */
-    sp_write_i16(&w, -1);
-    sp_write_i32(&w, -1);
+    sp_write_i64(&w, pid);
+    sp_write_i16(&w, epoch);
+    sp_write_i32(&w, seq);
     sp_write_i32(&w, n);
     for (i = 0; i < n; i++) {
         char val[32];
@@ -177,6 +181,11 @@ static size_t make_batch(int n, uint8_t **out)
     sp_put_u32(buf + 17, sp_crc32c(0, buf + 21, len - 21));
     *out = buf;
     return len;
+}
+
+static size_t make_batch(int n, uint8_t **out)
+{
+    return make_batch_ex(n, 0, -1, -1, -1, out);
 }
 
 static int64_t be64(const uint8_t *p)
@@ -884,13 +893,13 @@ static void test_create_partitions(void **state)
 
 /* ---------------------------------------------------------------- offsets */
 
-/* FindCoordinator for group until it answers (a broker creates
- * __consumer_offsets on the first such request); with one broker the
- * coordinator is that broker. */
-static void find_coordinator(const char *group)
+/* FindCoordinator for a group or transactional id until it answers (a
+ * broker creates __consumer_offsets / __transaction_state on the first such
+ * request); with one broker the coordinator is that broker. */
+static void find_coordinator(const char *name, int8_t key_type)
 {
-    sp_str key = sp_str_of(group);
-    sp_find_coordinator_req req = { key, SP_COORDINATOR_GROUP, { 1, &key } };
+    sp_str key = sp_str_of(name);
+    sp_find_coordinator_req req = { key, key_type, { 1, &key } };
     int16_t v = max_version(SP_FIND_COORDINATOR_KEY);
     int tries;
 
@@ -969,7 +978,7 @@ static void test_offset_commit_fetch(void **state)
     st_require_env("SAMSA_TEST_BOOTSTRAP");
     snprintf(group, sizeof group, "hdata-g-%ld", (long)getpid());
     snprintf(other, sizeof other, "hdata-g-none-%ld", (long)getpid());
-    find_coordinator(group);
+    find_coordinator(group, SP_COORDINATOR_GROUP);
     common_versions(8, &lo, &hi);
     for (v = lo; v <= hi; v++)
         commit(v, group, last = 100 + v, true);
@@ -1055,6 +1064,158 @@ static void test_offset_commit_fetch(void **state)
             assert_int_equal(resp.groups.count, 1);
             CHECK_ERR("offset fetch all", resp.groups.items[0].error_code, 0);
             assert_int_equal(resp.groups.items[0].topics.count, 1);
+            st_call_free(&c);
+        }
+    }
+}
+
+/* Retry a transactional call while the coordinator settles. */
+static bool txn_retry(int16_t err)
+{
+    if (err == SAMSA_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+        err == SAMSA_ERR_COORDINATOR_NOT_AVAILABLE ||
+        err == SAMSA_ERR_NOT_COORDINATOR ||
+        err == SAMSA_ERR_CONCURRENT_TRANSACTIONS) {
+        sleep_ms(100);
+        return true;
+    }
+    return false;
+}
+
+/* An aborted transaction on partition 1 (InitProducerId, AddPartitionsToTxn,
+ * a transactional Produce, EndTxn abort), then Fetch at every version:
+ * read_committed lists it in AbortedTransactions, read_uncommitted does
+ * not (null list). */
+static void test_fetch_aborted(void **state)
+{
+    char txn[64];
+    int64_t pid = -1;
+    int16_t epoch = -1, err, v, lo, hi;
+    int tries;
+    (void)state;
+
+    st_require_env("SAMSA_TEST_BOOTSTRAP");
+    snprintf(txn, sizeof txn, "hdata-txn-%ld", (long)getpid());
+    find_coordinator(txn, SP_COORDINATOR_TRANSACTION);
+    for (tries = 0; tries < 100; tries++) {
+        sp_init_producer_id_req req = { sp_str_of(txn), 60000, -1, -1, false, false };
+        sp_init_producer_id_resp resp;
+        st_call c;
+
+        call(SP_INIT_PRODUCER_ID_KEY, max_version(SP_INIT_PRODUCER_ID_KEY), &req, &resp, &c, false);
+        err = resp.error_code;
+        pid = resp.producer_id;
+        epoch = resp.producer_epoch;
+        st_call_free(&c);
+        if (!txn_retry(err))
+            break;
+    }
+    CHECK_ERR("init producer id", err, 0);
+    for (tries = 0; tries < 100; tries++) {
+        int32_t part = 1;
+        sp_add_partitions_to_txn_topic t = { sp_str_of(g_topic), { 1, &part } };
+        sp_add_partitions_to_txn_req req = { 0 };
+        sp_add_partitions_to_txn_resp resp;
+        st_call c;
+        int16_t av = max_version(SP_ADD_PARTITIONS_TO_TXN_KEY);
+
+        if (av > 3)
+            av = 3; /* v4+ is the broker-to-broker batched form */
+        req.v3_and_below_transactional_id = sp_str_of(txn);
+        req.v3_and_below_producer_id = pid;
+        req.v3_and_below_producer_epoch = epoch;
+        req.v3_and_below_topics.count = 1;
+        req.v3_and_below_topics.items = &t;
+        call(SP_ADD_PARTITIONS_TO_TXN_KEY, av, &req, &resp, &c, false);
+        assert_int_equal(resp.results_by_topic_v3_and_below.count, 1);
+        err = resp.results_by_topic_v3_and_below.items[0].results_by_partition.items[0]
+                  .partition_error_code;
+        st_call_free(&c);
+        if (!txn_retry(err))
+            break;
+    }
+    CHECK_ERR("add partitions to txn", err, 0);
+    {
+        sp_produce_req_partition p = { 0 };
+        sp_produce_req_topic t = { 0 };
+        sp_produce_req req = { 0 };
+        sp_produce_resp resp;
+        st_call c;
+        uint8_t *batch;
+        size_t blen = make_batch_ex(2, 0x10 /* transactional */, pid, epoch, 0, &batch);
+
+        p.index = 1;
+        p.records.ptr = batch;
+        p.records.len = (int32_t)blen;
+        t.name = sp_str_of(g_topic);
+        t.topic_id = g_topic_id;
+        t.partition_data.count = 1;
+        t.partition_data.items = &p;
+        req.transactional_id = sp_str_of(txn);
+        req.acks = -1;
+        req.timeout_ms = TIMEOUT_MS;
+        req.topic_data.count = 1;
+        req.topic_data.items = &t;
+        call(0, max_version(0), &req, &resp, &c, false);
+        free(batch);
+        CHECK_ERR("transactional produce",
+                  resp.responses.items[0].partition_responses.items[0].error_code, 0);
+        assert_int_equal(resp.responses.items[0].partition_responses.items[0].base_offset, 0);
+        st_call_free(&c);
+    }
+    for (tries = 0; tries < 100; tries++) {
+        sp_end_txn_req req = { sp_str_of(txn), pid, epoch, false };
+        sp_end_txn_resp resp;
+        st_call c;
+
+        call(SP_END_TXN_KEY, max_version(SP_END_TXN_KEY), &req, &resp, &c, false);
+        err = resp.error_code;
+        st_call_free(&c);
+        if (!txn_retry(err))
+            break;
+    }
+    CHECK_ERR("end txn (abort)", err, 0);
+
+    common_versions(1, &lo, &hi);
+    for (v = lo; v <= hi; v++) {
+        int8_t iso;
+
+        for (iso = 1; iso >= 0; iso--) {
+            sp_fetch_req_partition p;
+            sp_fetch_req_topic t;
+            sp_fetch_req req;
+            sp_fetch_resp resp;
+            const sp_fetch_resp_partition *rp;
+            st_call c;
+
+            for (tries = 0; tries < 100; tries++) {
+                fetch_req_init(&req, v, &t, &p, 0);
+                p.partition = 1;
+                req.isolation_level = iso;
+                call(1, v, &req, &resp, &c, false);
+                rp = &resp.responses.items[0].partitions.items[0];
+                CHECK_ERR("fetch aborted", rp->error_code, 0);
+                /* the abort marker makes the transaction's end stable */
+                if (rp->last_stable_offset >= 3 || iso == 0)
+                    break;
+                st_call_free(&c);
+                sleep_ms(100);
+            }
+            if (tries == 100)
+                fail_msg("the aborted transaction never became stable");
+            assert_int_equal(rp->high_watermark, 3); /* 2 records + marker */
+            assert_int_equal(rp->last_stable_offset, 3);
+            if (iso) {
+                assert_int_equal(rp->aborted_transactions.count, 1);
+                assert_int_equal(rp->aborted_transactions.items[0].producer_id, pid);
+                assert_int_equal(rp->aborted_transactions.items[0].first_offset, 0);
+            } else {
+                assert_int_equal(rp->aborted_transactions.count, -1);
+            }
+            /* the data batch (transactional bit set) is still returned */
+            assert_true(rp->records.len >= 61);
+            assert_int_equal(be64(rp->records.ptr), 0);
+            assert_int_equal(rp->records.ptr[22] & 0x10, 0x10);
             st_call_free(&c);
         }
     }
@@ -1238,6 +1399,7 @@ int main(void)
         cmocka_unit_test(test_delete_topics),
         cmocka_unit_test(test_create_partitions),
         cmocka_unit_test(test_offset_commit_fetch),
+        cmocka_unit_test(test_fetch_aborted),
         cmocka_unit_test(test_offset_for_leader_epoch),
         cmocka_unit_test(test_delete_records),
         cmocka_unit_test(test_describe_configs),
