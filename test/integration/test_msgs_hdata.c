@@ -546,7 +546,7 @@ static void test_fetch(void **state)
         st_call c;
 
         fetch_req_init(&req, v, &t, &p, 1);
-        call(1, v, &req, &resp, &c, true);
+        call(1, v, &req, &resp, &c, false);
         if (v >= 7) {
             CHECK_ERR("fetch", resp.error_code, 0);
             assert_int_equal(resp.session_id, 0);
@@ -1192,7 +1192,8 @@ static void test_fetch_aborted(void **state)
                 fetch_req_init(&req, v, &t, &p, 0);
                 p.partition = 1;
                 req.isolation_level = iso;
-                call(1, v, &req, &resp, &c, false);
+                /* the seed: records, an aborted transaction */
+                call(1, v, &req, &resp, &c, iso == 1);
                 rp = &resp.responses.items[0].partitions.items[0];
                 CHECK_ERR("fetch aborted", rp->error_code, 0);
                 /* the abort marker makes the transaction's end stable */
