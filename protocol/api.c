@@ -33,8 +33,8 @@
 #include "msg_describe_cluster.h"
 #include "msg_consumer_group_heartbeat.h"
 #include "msg_share_group_heartbeat.h"
-/* #include "msg_share_fetch.h" */ /* groups */
-/* #include "msg_share_acknowledge.h" */ /* groups */
+#include "msg_share_fetch.h"
+#include "msg_share_acknowledge.h"
 
 #define API(key, name, lo, hi, req, resp) { key, name, lo, hi, req, resp }
 
@@ -70,8 +70,8 @@ static const sp_api apis[] = {
     API(60, "DescribeCluster", 0, 2, &sp_msg_describe_cluster_req, &sp_msg_describe_cluster_resp),
     API(68, "ConsumerGroupHeartbeat", 0, 1, &sp_msg_consumer_group_heartbeat_req, &sp_msg_consumer_group_heartbeat_resp),
     API(76, "ShareGroupHeartbeat", 1, 1, &sp_msg_share_group_heartbeat_req, &sp_msg_share_group_heartbeat_resp),
-    /* API(78, "ShareFetch", 1, 2, &sp_msg_share_fetch_req, &sp_msg_share_fetch_resp), */ /* groups */
-    /* API(79, "ShareAcknowledge", 1, 2, &sp_msg_share_acknowledge_req, &sp_msg_share_acknowledge_resp), */ /* groups */
+    API(78, "ShareFetch", 1, 2, &sp_msg_share_fetch_req, &sp_msg_share_fetch_resp),
+    API(79, "ShareAcknowledge", 1, 2, &sp_msg_share_acknowledge_req, &sp_msg_share_acknowledge_resp),
 };
 
 #define NAPIS (sizeof apis / sizeof apis[0])

@@ -36,6 +36,13 @@
 #include "msg_txn_offset_commit.h"
 #include "msg_create_topics.h"
 #include "msg_metadata.h"
+#include "msg_produce.h"
+#include "msg_consumer_group_heartbeat.h"
+#include "msg_share_group_heartbeat.h"
+#include "msg_share_fetch.h"
+#include "msg_share_acknowledge.h"
+#include "record_batch.h"
+#include "codec.h"
 
 #define TIMEOUT_MS 10000
 
@@ -100,6 +107,16 @@ static const char *cstr(sp_str s, char *buf, size_t len)
     memcpy(buf, s.ptr, (size_t)s.len);
     buf[s.len] = 0;
     return buf;
+}
+
+/* Call (key, v) and check it decoded, without capturing: for calls whose
+ * answer would be a poorer fuzz seed than an earlier one's. */
+static void call_nocap(int fd, int16_t key, int16_t v, const void *req, void *resp,
+                       st_call *c)
+{
+    int rc = st_kafka_call(fd, key, v, req, resp, c);
+    if (rc != 0)
+        fail_msg("API %d v%d: call failed: %s", key, v, samsa_err_name(rc));
 }
 
 /* ---------------------------------------------------------------- SASL */
@@ -406,12 +423,12 @@ static void check_assignment(sp_bytes b, int16_t v, const char *topic)
 typedef struct member {
     char id[256];
     int32_t generation;
-} member;
+} classic_member;
 
 /* JoinGroup at v as a new consumer member; v4+ goes through the
  * MEMBER_ID_REQUIRED round first (KIP-394). */
 static void join_group(int fd, int16_t v, const char *group, int16_t pv,
-                       const char *topic, member *m)
+                       const char *topic, classic_member *m)
 {
     sp_join_group_req req;
     sp_join_group_resp resp;
@@ -472,7 +489,7 @@ static void join_group(int fd, int16_t v, const char *group, int16_t pv,
 }
 
 static void sync_group(int fd, int16_t v, const char *group, int16_t pv,
-                       const char *topic, const member *m)
+                       const char *topic, const classic_member *m)
 {
     sp_sync_group_req req;
     sp_sync_group_resp resp;
@@ -509,7 +526,7 @@ static void sync_group(int fd, int16_t v, const char *group, int16_t pv,
     sp_writer_free(&asg);
 }
 
-static void heartbeat(int fd, int16_t v, const char *group, const member *m,
+static void heartbeat(int fd, int16_t v, const char *group, const classic_member *m,
                       int16_t want)
 {
     sp_heartbeat_req req = { sp_str_of(group), m->generation, sp_str_of(m->id),
@@ -523,7 +540,7 @@ static void heartbeat(int fd, int16_t v, const char *group, const member *m,
 }
 
 static void describe_group(int fd, int16_t v, const char *group, int16_t pv,
-                           const char *topic, const member *m, const char *state)
+                           const char *topic, const classic_member *m, const char *state)
 {
     sp_describe_groups_req req;
     sp_describe_groups_resp resp;
@@ -593,7 +610,7 @@ static void list_groups(int fd, int16_t v, const char *group)
     st_call_free(&call);
 }
 
-static void leave_group(int fd, int16_t v, const char *group, const member *m)
+static void leave_group(int fd, int16_t v, const char *group, const classic_member *m)
 {
     sp_leave_group_req req;
     sp_leave_group_resp resp;
@@ -651,7 +668,7 @@ static void test_classic_group(void **state)
         int16_t hv = vpick(lo[12], hi[12], i);
         char group[96], topic[64], hp[256];
         const char *gk[1];
-        member m;
+        classic_member m;
         conn co;
 
         snprintf(group, sizeof group, "hgroups-%d-classic-%d", (int)getpid(), i);
@@ -677,8 +694,8 @@ static void test_classic_group(void **state)
 
 #define TXN_TOPIC "hgroups-txn"
 
-/* Create TXN_TOPIC (1 partition) if needed and return its topic id. */
-static void ensure_txn_topic(int fd, sp_uuid *id)
+/* Create topic `name` (1 partition) if needed and return its topic id. */
+static void ensure_topic(int fd, const char *name, sp_uuid *id)
 {
     sp_create_topics_req creq;
     sp_create_topics_resp cresp;
@@ -692,7 +709,7 @@ static void ensure_txn_topic(int fd, sp_uuid *id)
 
     memset(&creq, 0, sizeof creq);
     memset(&ct, 0, sizeof ct);
-    ct.name = sp_str_of(TXN_TOPIC);
+    ct.name = sp_str_of(name);
     ct.num_partitions = 1;
     ct.replication_factor = 1;
     creq.topics.count = 1;
@@ -707,7 +724,7 @@ static void ensure_txn_topic(int fd, sp_uuid *id)
     for (attempt = 0; attempt < RETRIES; attempt++) {
         memset(&mreq, 0, sizeof mreq);
         memset(&mt, 0, sizeof mt);
-        mt.name = sp_str_of(TXN_TOPIC);
+        mt.name = sp_str_of(name);
         mreq.topics.count = 1;
         mreq.topics.items = &mt;
         assert_int_equal(st_kafka_call(fd, 3, 12, &mreq, &mresp, &call), 0);
@@ -723,7 +740,7 @@ static void ensure_txn_topic(int fd, sp_uuid *id)
         st_call_free(&call);
         nap_ms(200);
     }
-    fail_msg("topic %s never became ready", TXN_TOPIC);
+    fail_msg("topic %s never became ready", name);
 }
 
 typedef struct producer {
@@ -943,7 +960,7 @@ static void test_transactions(void **state)
         if (hi[key] - lo[key] + 1 > steps)
             steps = hi[key] - lo[key] + 1;
     }
-    ensure_txn_topic(c.fd, &topic_id);
+    ensure_topic(c.fd, TXN_TOPIC, &topic_id);
     for (i = 0; i < steps; i++) {
         char txn_id[96], group[96];
         producer p, idem;
@@ -961,6 +978,396 @@ static void test_transactions(void **state)
     conn_close(&c);
 }
 
+/* ---------------------------------------------------------------- KIP-848 / KIP-932 */
+
+#define CGH_TOPIC "hgroups-cgh"
+#define SHARE_TOPIC "hgroups-share"
+
+/* A client-generated member id: 16 random bytes in unpadded base64url,
+ * the form Kafka's Java clients use (Uuid.toString). */
+static void random_member_id(char out[23])
+{
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    static unsigned seed;
+    unsigned char b[18] = { 0 };
+    int i;
+
+    if (!seed)
+        seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+    for (i = 0; i < 16; i++)
+        b[i] = (unsigned char)(rand_r(&seed) >> 7);
+    for (i = 0; i < 22; i++) {
+        int bit = i * 6, byte = bit / 8, sh = bit % 8;
+        unsigned v = ((unsigned)b[byte] << 8 | b[byte + 1]) >> (10 - sh);
+        out[i] = b64[v & 63];
+    }
+    out[22] = 0;
+}
+
+static bool has_partition0(const sp_uuid *topic_id, const void *items, int32_t count,
+                           size_t stride)
+{
+    int32_t i;
+
+    /* both heartbeat flavours lay out {sp_uuid, SP_ARRAY(int32_t)} */
+    for (i = 0; i < count; i++) {
+        const sp_cgh_topic_partitions *tp =
+            (const sp_cgh_topic_partitions *)((const char *)items + (size_t)i * stride);
+        if (memcmp(&tp->topic_id, topic_id, sizeof *topic_id) == 0 &&
+            tp->partitions.count == 1 && tp->partitions.items[0] == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * KIP-848 consumer group per version: join (epoch 0; v0 lets the
+ * coordinator pick the member id, v1 sends one), heartbeat until the one
+ * partition of CGH_TOPIC is assigned (acknowledging it as owned), leave
+ * (epoch -1).
+ */
+static void test_consumer_group_heartbeat(void **state)
+{
+    const char *bootstrap = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    int16_t v, lo, hi;
+    sp_uuid topic_id;
+    conn c;
+    (void)state;
+
+    conn_open(&c, bootstrap);
+    common_versions(&c, 68, &lo, &hi);
+    ensure_topic(c.fd, CGH_TOPIC, &topic_id);
+    for (v = lo; v <= hi; v++) {
+        sp_consumer_group_heartbeat_req req;
+        sp_consumer_group_heartbeat_resp resp;
+        sp_cgh_topic_partitions owned;
+        sp_str topic = sp_str_of(CGH_TOPIC);
+        int32_t part0 = 0;
+        char group[96], member[256], gen[23];
+        int32_t epoch;
+        st_call call;
+        int attempt;
+        bool assigned = false;
+
+        snprintf(group, sizeof group, "hgroups-%d-cgh-%d", (int)getpid(), v);
+        random_member_id(gen);
+        memset(&req, 0, sizeof req);
+        req.group_id = sp_str_of(group);
+        req.member_id = sp_str_of(v >= 1 ? gen : "");
+        req.member_epoch = 0;
+        req.instance_id.len = -1;
+        req.rack_id.len = -1;
+        req.rebalance_timeout_ms = SESSION_MS;
+        req.subscribed_topic_names.count = 1;
+        req.subscribed_topic_names.items = &topic;
+        req.subscribed_topic_regex.len = -1;
+        req.server_assignor.len = -1; /* the broker's default */
+        req.topic_partitions.count = 0;
+        for (attempt = 0; attempt < RETRIES; attempt++) {
+            call_ok(c.fd, 68, v, &req, &resp, &call);
+            if (!retriable_coordinator_error(resp.error_code))
+                break;
+            st_call_free(&call);
+            nap_ms(200);
+        }
+        assert_int_equal(resp.error_code, 0);
+        assert_true(resp.error_message.len < 0);
+        assert_true(resp.member_epoch >= 1);
+        assert_true(resp.heartbeat_interval_ms > 0);
+        if (v >= 1)
+            assert_true(str_is(resp.member_id, gen));
+        cstr(resp.member_id, member, sizeof member);
+        epoch = resp.member_epoch;
+        for (attempt = 0; attempt < RETRIES; attempt++) {
+            if (resp.assignment &&
+                has_partition0(&topic_id, resp.assignment->topic_partitions.items,
+                               resp.assignment->topic_partitions.count,
+                               sizeof(sp_cgh_topic_partitions)))
+                assigned = true;
+            st_call_free(&call);
+            if (assigned)
+                break;
+            nap_ms(200);
+            /* plain heartbeat: nothing changed, so the nullable fields are null */
+            req.member_id = sp_str_of(member);
+            req.member_epoch = epoch;
+            req.rebalance_timeout_ms = -1;
+            req.subscribed_topic_names.count = -1;
+            req.topic_partitions.count = -1;
+            call_ok(c.fd, 68, v, &req, &resp, &call);
+            assert_int_equal(resp.error_code, 0);
+            epoch = resp.member_epoch;
+        }
+        assert_true(assigned);
+        /* acknowledge the assignment by reporting it as owned */
+        owned.topic_id = topic_id;
+        owned.partitions.count = 1;
+        owned.partitions.items = &part0;
+        req.member_id = sp_str_of(member);
+        req.member_epoch = epoch;
+        req.topic_partitions.count = 1;
+        req.topic_partitions.items = &owned;
+        call_nocap(c.fd, 68, v, &req, &resp, &call);
+        assert_int_equal(resp.error_code, 0);
+        assert_int_equal(resp.member_epoch, epoch);
+        st_call_free(&call);
+        /* leave */
+        req.member_epoch = -1;
+        req.topic_partitions.count = -1;
+        call_nocap(c.fd, 68, v, &req, &resp, &call);
+        assert_int_equal(resp.error_code, 0);
+        assert_int_equal(resp.member_epoch, -1);
+        st_call_free(&call);
+    }
+    conn_close(&c);
+}
+
+/* Produce n small records to partition 0 of topic (by name). */
+static void produce_records(int fd, const char *topic, int n)
+{
+    sp_produce_req req;
+    sp_produce_resp resp;
+    sp_produce_req_topic t;
+    sp_produce_req_partition p;
+    sp_batch_builder bb;
+    sp_writer w, scratch;
+    st_call call;
+    int i;
+
+    sp_writer_init(&w, NULL, 1 << 20);
+    sp_writer_init(&scratch, NULL, 1 << 20);
+    assert_int_equal(sp_batch_builder_begin(&bb, &w, 0), 0);
+    for (i = 0; i < n; i++) {
+        char val[32];
+        sp_record_in rec;
+        memset(&rec, 0, sizeof rec);
+        rec.timestamp = (int64_t)time(NULL) * 1000;
+        snprintf(val, sizeof val, "hgroups-%d", i);
+        rec.value = val;
+        rec.value_len = strlen(val);
+        assert_int_equal(sp_batch_append(&bb, &rec), 0);
+    }
+    assert_int_equal(sp_batch_builder_finish(&bb, SP_CODEC_NONE, 0, -1, -1, -1, &scratch), 0);
+    memset(&req, 0, sizeof req);
+    req.transactional_id.len = -1;
+    req.acks = -1;
+    req.timeout_ms = 30000;
+    p.index = 0;
+    p.records.ptr = w.buf;
+    p.records.len = (int32_t)w.len;
+    memset(&t, 0, sizeof t);
+    t.name = sp_str_of(topic);
+    t.partition_data.count = 1;
+    t.partition_data.items = &p;
+    req.topic_data.count = 1;
+    req.topic_data.items = &t;
+    assert_int_equal(st_kafka_call(fd, 0, 9, &req, &resp, &call), 0);
+    assert_int_equal(resp.responses.count, 1);
+    assert_int_equal(resp.responses.items[0].partition_responses.count, 1);
+    assert_int_equal(resp.responses.items[0].partition_responses.items[0].error_code, 0);
+    st_call_free(&call);
+    sp_writer_free(&w);
+    sp_writer_free(&scratch);
+}
+
+/* ShareFetch at v on partition 0 of topic_id with session `epoch`. */
+static void share_fetch(int fd, int16_t v, const char *group, const char *member,
+                        const sp_uuid *topic_id, int32_t epoch, int32_t wait_ms,
+                        sp_share_fetch_resp *resp, st_call *call)
+{
+    sp_share_fetch_req req;
+    sp_share_fetch_topic t;
+    sp_share_fetch_partition p;
+    const sp_share_fetch_partition_data *pd;
+
+    memset(&req, 0, sizeof req);
+    memset(&p, 0, sizeof p);
+    req.group_id = sp_str_of(group);
+    req.member_id = sp_str_of(member);
+    req.share_session_epoch = epoch;
+    req.max_wait_ms = wait_ms;
+    req.min_bytes = 1;
+    req.max_bytes = 1 << 20;
+    req.max_records = 500;
+    req.batch_size = 500;
+    t.topic_id = *topic_id;
+    t.partitions.count = 1;
+    t.partitions.items = &p;
+    req.topics.count = 1;
+    req.topics.items = &t;
+    call_ok(fd, 78, v, &req, resp, call);
+    assert_int_equal(resp->error_code, 0);
+    assert_true(resp->error_message.len < 0);
+    assert_true(resp->acquisition_lock_timeout_ms > 0);
+    assert_int_equal(resp->responses.count, 1);
+    assert_memory_equal(&resp->responses.items[0].topic_id, topic_id, sizeof *topic_id);
+    assert_int_equal(resp->responses.items[0].partitions.count, 1);
+    pd = &resp->responses.items[0].partitions.items[0];
+    assert_int_equal(pd->partition_index, 0);
+    assert_int_equal(pd->error_code, 0);
+    assert_int_equal(pd->acknowledge_error_code, 0);
+    assert_non_null(pd->current_leader);
+}
+
+/* Heartbeat a share member until it owns partition 0 of topic_id. */
+static int32_t share_join(int fd, const char *group, const char *member,
+                          const sp_uuid *topic_id, const char *topic)
+{
+    sp_share_group_heartbeat_req req;
+    sp_share_group_heartbeat_resp resp;
+    sp_str tn = sp_str_of(topic);
+    st_call call;
+    int32_t epoch = 0;
+    int attempt;
+
+    memset(&req, 0, sizeof req);
+    req.group_id = sp_str_of(group);
+    req.member_id = sp_str_of(member);
+    req.rack_id.len = -1;
+    req.subscribed_topic_names.count = 1;
+    req.subscribed_topic_names.items = &tn;
+    for (attempt = 0; attempt < RETRIES; attempt++) {
+        bool assigned;
+
+        req.member_epoch = epoch;
+        call_ok(fd, 76, 1, &req, &resp, &call);
+        if (retriable_coordinator_error(resp.error_code)) {
+            st_call_free(&call);
+            nap_ms(200);
+            continue;
+        }
+        assert_int_equal(resp.error_code, 0);
+        assert_true(resp.error_message.len < 0);
+        assert_true(str_is(resp.member_id, member));
+        assert_true(resp.member_epoch >= 1);
+        assert_true(resp.heartbeat_interval_ms > 0);
+        epoch = resp.member_epoch;
+        assigned = resp.assignment &&
+                   has_partition0(topic_id, resp.assignment->topic_partitions.items,
+                                  resp.assignment->topic_partitions.count,
+                                  sizeof(sp_sgh_topic_partitions));
+        st_call_free(&call);
+        if (assigned)
+            return epoch;
+        req.subscribed_topic_names.count = -1; /* unchanged from now on */
+        nap_ms(200);
+    }
+    fail_msg("share member never got partition 0");
+    return -1;
+}
+
+static void share_leave(int fd, const char *group, const char *member)
+{
+    sp_share_group_heartbeat_req req;
+    sp_share_group_heartbeat_resp resp;
+    st_call call;
+
+    memset(&req, 0, sizeof req);
+    req.group_id = sp_str_of(group);
+    req.member_id = sp_str_of(member);
+    req.member_epoch = -1;
+    req.rack_id.len = -1;
+    req.subscribed_topic_names.count = -1;
+    call_nocap(fd, 76, 1, &req, &resp, &call);
+    assert_int_equal(resp.error_code, 0);
+    assert_int_equal(resp.member_epoch, -1);
+    st_call_free(&call);
+}
+
+/*
+ * KIP-932 share group per step: ShareGroupHeartbeat until partition 0 of
+ * SHARE_TOPIC is assigned, ShareFetch to open the share session (which
+ * also initialises the share partition at the log end), produce three
+ * records, ShareFetch them (acquired, delivery count 1), ShareAcknowledge
+ * them as accepted, leave.
+ */
+static void test_share_group(void **state)
+{
+    const char *bootstrap = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    int16_t flo, fhi, alo, ahi, hlo, hhi;
+    sp_uuid topic_id;
+    int i, steps;
+    conn c;
+    (void)state;
+
+    conn_open(&c, bootstrap);
+    common_versions(&c, 76, &hlo, &hhi);
+    common_versions(&c, 78, &flo, &fhi);
+    common_versions(&c, 79, &alo, &ahi);
+    ensure_topic(c.fd, SHARE_TOPIC, &topic_id);
+    steps = fhi - flo > ahi - alo ? fhi - flo + 1 : ahi - alo + 1;
+    for (i = 0; i < steps; i++) {
+        int16_t fv = vpick(flo, fhi, i), av = vpick(alo, ahi, i);
+        sp_share_fetch_resp fr;
+        sp_share_acknowledge_req ar;
+        sp_share_acknowledge_resp aresp;
+        sp_share_ack_topic at;
+        sp_share_ack_partition ap;
+        sp_share_ack_batch ab;
+        int8_t accept = 1;
+        char group[96], member[23];
+        int64_t first = -1, last = -1;
+        int32_t session = 0;
+        st_call call;
+        int attempt;
+
+        snprintf(group, sizeof group, "hgroups-%d-share-%d", (int)getpid(), i);
+        random_member_id(member);
+        share_join(c.fd, group, member, &topic_id, SHARE_TOPIC);
+        /* open the session; nothing to get yet */
+        share_fetch(c.fd, fv, group, member, &topic_id, session++, 100, &fr, &call);
+        st_call_free(&call);
+        produce_records(c.fd, SHARE_TOPIC, 3);
+        for (attempt = 0; attempt < 20 && first < 0; attempt++) {
+            const sp_share_fetch_partition_data *pd;
+            share_fetch(c.fd, fv, group, member, &topic_id, session++, 1000, &fr, &call);
+            pd = &fr.responses.items[0].partitions.items[0];
+            if (pd->acquired_records.count > 0) {
+                int32_t k;
+                assert_true(pd->records.len > 0);
+                first = pd->acquired_records.items[0].first_offset;
+                last = pd->acquired_records.items[pd->acquired_records.count - 1].last_offset;
+                for (k = 0; k < pd->acquired_records.count; k++)
+                    assert_int_equal(pd->acquired_records.items[k].delivery_count, 1);
+            }
+            st_call_free(&call);
+        }
+        assert_true(first >= 0);
+        assert_int_equal(last - first + 1, 3);
+        /* accept all three */
+        memset(&ar, 0, sizeof ar);
+        ab.first_offset = first;
+        ab.last_offset = last;
+        ab.acknowledge_types.count = 1;
+        ab.acknowledge_types.items = &accept;
+        ap.partition_index = 0;
+        ap.acknowledgement_batches.count = 1;
+        ap.acknowledgement_batches.items = &ab;
+        at.topic_id = topic_id;
+        at.partitions.count = 1;
+        at.partitions.items = &ap;
+        ar.group_id = sp_str_of(group);
+        ar.member_id = sp_str_of(member);
+        ar.share_session_epoch = session++;
+        ar.topics.count = 1;
+        ar.topics.items = &at;
+        call_ok(c.fd, 79, av, &ar, &aresp, &call);
+        assert_int_equal(aresp.error_code, 0);
+        assert_int_equal(aresp.responses.count, 1);
+        assert_int_equal(aresp.responses.items[0].partitions.count, 1);
+        assert_int_equal(aresp.responses.items[0].partitions.items[0].error_code, 0);
+        assert_non_null(aresp.responses.items[0].partitions.items[0].current_leader);
+        if (av >= 2)
+            assert_true(aresp.acquisition_lock_timeout_ms > 0);
+        st_call_free(&call);
+        share_leave(c.fd, group, member);
+    }
+    (void)hlo;
+    (void)hhi;
+    conn_close(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -969,6 +1376,8 @@ int main(void)
         cmocka_unit_test(test_find_coordinator),
         cmocka_unit_test(test_classic_group),
         cmocka_unit_test(test_transactions),
+        cmocka_unit_test(test_consumer_group_heartbeat),
+        cmocka_unit_test(test_share_group),
     };
     return cmocka_run_group_tests_name("msgs hgroups (broker)", tests, NULL, NULL);
 }
