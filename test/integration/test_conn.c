@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -470,6 +471,115 @@ static void test_sasl_wrong_password(void **state)
     sn_loop_free(loop);
 }
 
+/* ---- broker stopped mid-request, then restarted (own broker) ---- */
+
+static int kafka_sh(const char *run, int port, const char *cmd)
+{
+    char line[1024];
+
+    snprintf(line, sizeof line,
+             "SAMSA_BROKER_PORT=%d SAMSA_RUN=%s %s %s >&2", port, run,
+             st_env("SAMSA_TEST_KAFKA_SH") ? st_env("SAMSA_TEST_KAFKA_SH")
+                                           : "test/broker/kafka.sh",
+             cmd);
+    return system(line);
+}
+
+static long broker_pid(const char *run)
+{
+    char path[512];
+    long pid = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/node1.pid", run);
+    f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = -1;
+        fclose(f);
+    }
+    return pid;
+}
+
+static void test_broker_restart(void **state)
+{
+    const char *home = getenv("HOME");
+    char run[400], eb[256];
+    int port = 39192;
+    long pid;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t, t2, t3;
+    sn_request q;
+    (void)state;
+
+    if (!st_env("SAMSA_TEST_CONN_RESTART")) {
+        /* starts and kills a second JVM broker: opt-in on shared machines */
+        st_require_env("SAMSA_TEST_CONN_RESTART");
+        return;
+    }
+    if (st_env("SAMSA_TEST_RESTART_PORT"))
+        port = atoi(st_env("SAMSA_TEST_RESTART_PORT"));
+    snprintf(run, sizeof run, "%s/.cache/samsa/run-hnet-restart",
+             home ? home : "/tmp");
+    assert_int_equal(kafka_sh(run, port, "start"), 0);
+
+    memset(&t, 0, sizeof t);
+    memset(&t2, 0, sizeof t2);
+    memset(&t3, 0, sizeof t3);
+    sn_conn_config_init(&cfg);
+    cfg.state_cb = state_cb;
+    cfg.state_opaque = &t;
+    cfg.request_timeout_ms = 60000;
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, "127.0.0.1", port, &cfg, &c, eb, sizeof eb), 0);
+    q = apiversions_req(&t, 3);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_until(loop, &t.calls, 1, WAIT_MS);
+    assert_int_equal(atomic_load(&t.err), 0);
+
+    /* freeze the broker so the next request is surely in flight, then
+     * kill it: the kernel closes its sockets */
+    pid = broker_pid(run);
+    assert_true(pid > 0);
+    assert_int_equal(kill((pid_t)pid, SIGSTOP), 0);
+    q = apiversions_req(&t2, 3);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    {
+        int64_t end = now_ms() + 300;
+        while (now_ms() < end)
+            sn_loop_poll(loop, 20);
+    }
+    assert_int_equal(atomic_load(&t2.calls), 0);
+    assert_int_equal(sn_conn_pending(c), 1);
+    assert_int_equal(kill((pid_t)pid, SIGKILL), 0);
+    poll_until(loop, &t2.calls, 1, WAIT_MS);
+    assert_int_equal(atomic_load(&t2.calls), 1);
+    assert_int_equal(atomic_load(&t2.err), SAMSA_ERR_TRANSPORT);
+    fprintf(stderr, "# pending request failed: %s\n", sn_conn_errstr(c));
+    assert_int_equal(atomic_load(&t.down), 1);
+    {
+        int64_t end = now_ms() + 500;
+        while (now_ms() < end)
+            sn_loop_poll(loop, 50);
+    }
+    assert_int_equal(atomic_load(&t2.calls), 1); /* exactly once */
+    assert_int_equal(sn_conn_attempts(c), 1);    /* no work, no retries */
+
+    assert_int_equal(kafka_sh(run, port, "start"), 0);
+    q = apiversions_req(&t3, 3);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_until(loop, &t3.calls, 1, WAIT_MS);
+    assert_int_equal(atomic_load(&t3.calls), 1);
+    assert_int_equal(atomic_load(&t3.err), 0);
+    assert_int_equal(atomic_load(&t.up), 2);
+    assert_int_equal(sn_conn_attempts(c), 2);
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+    assert_int_equal(kafka_sh(run, port, "stop"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_sasl_plaintext),
         cmocka_unit_test(test_sasl_ssl),
         cmocka_unit_test(test_sasl_wrong_password),
+        cmocka_unit_test(test_broker_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
