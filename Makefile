@@ -326,3 +326,16 @@ $(BENCH_PROTO): bench/bench_protocol.c $(LIBPROTO)
 
 bench-protocol: $(BENCH_PROTO)
 	@$(BENCH_PROTO)
+
+# ---------------------------------------------------------------- bench-idle
+# CPU seconds of an idle loop holding a READY connection over 10 s, embedded
+# and background (needs a broker: $SAMSA_TEST_BOOTSTRAP or BROKER=host:port).
+.PHONY: bench-idle
+BENCH_IDLE := $(BUILD)/bench/bench_idle
+$(BENCH_IDLE): bench/bench_idle.c $(LIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) -Inet $(CSTD) -O2 -g $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(SYS_LIBS)
+
+bench-idle: $(BENCH_IDLE)
+	@$(BENCH_IDLE) $(BROKER)
