@@ -821,7 +821,9 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
     arm_req_timer(c);
     /* written by the loop on the next poll (EPOLLOUT), never from here */
     if (c->state == SN_CONN_READY)
-        sn_conn_watch(c, SN_IO_READ | SN_IO_WRITE);
+        (void)sn_io_set(&c->io, SN_IO_READ | SN_IO_WRITE); /* on failure the
+            request waits for the next event; failing here would run
+            callbacks inside this call */
     return 0;
 }
 
