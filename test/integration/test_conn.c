@@ -516,6 +516,8 @@ static void test_broker_restart(void **state)
 
     if (!st_env("SAMSA_TEST_CONN_RESTART")) {
         /* starts and kills a second JVM broker: opt-in on shared machines */
+        fprintf(stderr, "# test_broker_restart starts its own broker; set "
+                        "SAMSA_TEST_CONN_RESTART=1 to run it\n");
         st_require_env("SAMSA_TEST_CONN_RESTART");
         return;
     }
