@@ -414,10 +414,11 @@ int sn_loop_poll(sn_loop *loop, int timeout_ms)
 {
     int rc;
 
-    if (loop->in_poll)
-        return SAMSA_ERR_REENTRANT;
+    /* the thread check first: in_poll belongs to the I/O thread then */
     if (loop->running && !pthread_equal(pthread_self(), loop->tid))
         return SAMSA_ERR_STATE;
+    if (loop->in_poll)
+        return SAMSA_ERR_REENTRANT;
     loop->in_poll = true;
     rc = poll_once(loop, timeout_ms);
     loop->in_poll = false;
