@@ -117,7 +117,7 @@ static size_t batch_size_hint(const uint8_t *p, size_t len)
 
 /* Emit the records of one (non-control, wanted) batch. */
 static int emit_batch(const sc_fetch_parse_cfg *cfg, const sp_batch *b,
-                      int64_t fetch_offset, sc_fetch_buf *buf,
+                      sc_fetch_buf *buf,
                       sp_writer *scratch, sc_fetch_emit_fn emit, void *opaque,
                       sc_fetch_result *out, bool *stopped)
 {
@@ -130,7 +130,9 @@ static int emit_batch(const sc_fetch_parse_cfg *cfg, const sp_batch *b,
     while (rc == 0 && (rc = sp_records_next(&rs, &rec)) == 0) {
         sc_fetch_rec r;
 
-        if (rec.offset < fetch_offset) {
+        /* below the position, or not above what was already passed (a
+         * broken log could repeat offsets): never hand out an offset twice */
+        if (rec.offset < out->next_offset) { /* starts at fetch_offset */
             out->skipped++;
             continue;
         }
@@ -236,8 +238,8 @@ int sc_fetch_parse(const sc_fetch_parse_cfg *cfg,
             out->control++;
             skip = true;
         }
-        if (!skip && last >= fetch_offset) {
-            rc = emit_batch(cfg, &b, fetch_offset, buf, scratch, emit, opaque,
+        if (!skip && last >= out->next_offset) {
+            rc = emit_batch(cfg, &b, buf, scratch, emit, opaque,
                             out, &stopped);
             if (stopped)
                 break;

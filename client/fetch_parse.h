@@ -12,7 +12,9 @@
  *
  * What is skipped, as the Java consumer does:
  *   - records below the fetch offset (a compressed batch, or a whole
- *     batch, may start before the position the fetch asked for);
+ *     batch, may start before the position the fetch asked for), and any
+ *     record not above the last one handed out (offsets handed out
+ *     strictly increase, whatever a broken log says);
  *   - control batches (transaction markers), always;
  *   - read_committed: batches of aborted transactions. The response's
  *     aborted-transaction list (producer id, first offset) is applied in
