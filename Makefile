@@ -339,3 +339,17 @@ $(BENCH_IDLE): bench/bench_idle.c $(LIBA)
 
 bench-idle: $(BENCH_IDLE)
 	@$(BENCH_IDLE) $(BROKER)
+
+# ---------------------------------------------------------------- bench-produce
+# Producer throughput and client CPU per million 100-byte messages, acks=all,
+# no compression (needs a broker: $SAMSA_TEST_BOOTSTRAP or BROKER=host:port;
+# BENCH_ARGS="messages bytes partitions embedded|background").
+.PHONY: bench-produce
+BENCH_PRODUCE := $(BUILD)/bench/bench_produce
+$(BENCH_PRODUCE): bench/bench_produce.c $(LIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
+
+bench-produce: $(BENCH_PRODUCE)
+	@$(BENCH_PRODUCE) "$(BROKER)" $(BENCH_ARGS)
