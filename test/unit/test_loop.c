@@ -294,6 +294,7 @@ static void test_wake_from_thread(void **state)
 
 static atomic_int posted;
 static pthread_t loop_tid;
+static atomic_int have_tid;
 static atomic_int wrong_thread;
 
 static void post_fn(void *arg)
@@ -311,6 +312,7 @@ static void tid_fn(void *arg)
 {
     (void)arg;
     loop_tid = pthread_self();
+    atomic_store(&have_tid, 1);
 }
 
 static void test_post_background(void **state)
@@ -328,7 +330,7 @@ static void test_post_background(void **state)
     assert_int_equal(sn_loop_poll(loop, 0), SAMSA_ERR_STATE);
     assert_int_equal(sn_loop_post(loop, tid_fn, NULL), 0);
     start = now_ms();
-    while (!loop_tid && now_ms() - start < 2000)
+    while (!atomic_load(&have_tid) && now_ms() - start < 2000)
         usleep(1000);
     assert_false(pthread_equal(loop_tid, pthread_self()));
     for (i = 0; i < 200; i++)
