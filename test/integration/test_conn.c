@@ -386,7 +386,8 @@ static void test_sasl_ssl(void **state)
 {
     const char *bs = st_require_env("SAMSA_TEST_SASL_SSL_BOOTSTRAP");
     const char *ca = st_require_env("SAMSA_TEST_CA");
-    static const char *mechs[] = { "PLAIN", "SCRAM-SHA-512" };
+    static const char *mechs[] = { "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512",
+                                   "OAUTHBEARER" };
     sn_conn_config cfg;
     size_t i;
     (void)state;

@@ -1,109 +1,70 @@
-/* Exponential backoff: exact values without jitter, bounds and spread with
- * it, seeds that replay, huge attempt numbers, bad arguments. */
-#include <string.h>
-
+/*
+ * net/backoff: Java's ExponentialBackoff shape. reconnect.backoff 50 ms
+ * doubling to 1000 ms with +-20% jitter, and the setup timeout 10 s to
+ * 30 s, checked over many draws; the jitter really spreads.
+ */
 #include "samsa_test.h"
-#include "retry_backoff.h"
-#include "samsa/error.h"
+#include "backoff.h"
 
-static void test_exact_without_jitter(void **state)
+static void check_range(int64_t initial, int64_t max, unsigned attempts,
+                        int64_t lo, int64_t hi)
 {
-    static const int64_t want[] = { 100, 200, 400, 800, 1600, 3200, 6400, 10000, 10000 };
-    sq_backoff b;
-    uint32_t i;
-    (void)state;
+    uint32_t rng = 12345;
+    int64_t min_seen = INT64_MAX, max_seen = 0;
+    int i;
 
-    assert_int_equal(sq_backoff_init(&b, 100, 2.0, 10000, 0.0, 1), 0);
-    for (i = 0; i < sizeof want / sizeof want[0]; i++)
-        assert_int_equal(sq_backoff_delay(&b, i), want[i]);
-    assert_int_equal(sq_backoff_delay(&b, 63), 10000);
-    assert_int_equal(sq_backoff_delay(&b, UINT32_MAX), 10000);
-    assert_int_equal(sq_backoff_init(&b, 250, 1.0, 250, 0.0, 1), 0);
-    assert_int_equal(sq_backoff_delay(&b, 0), 250);
-    assert_int_equal(sq_backoff_delay(&b, UINT32_MAX), 250);
-    assert_int_equal(sq_backoff_init(&b, 0, 3.0, 5, 0.5, 1), 0);
-    assert_int_equal(sq_backoff_delay(&b, 40), 0);
-    assert_int_equal(sq_backoff_init(&b, 1000, 1.5, INT64_MAX, 0.0, 1), 0);
-    assert_int_equal(sq_backoff_delay(&b, 3), 3375);
-    assert_int_equal(sq_backoff_delay(&b, UINT32_MAX), INT64_MAX);
+    for (i = 0; i < 2000; i++) {
+        int64_t v = sn_backoff_ms(initial, max, attempts, 20, &rng);
+
+        assert_true(v >= lo);
+        assert_true(v <= hi);
+        if (v < min_seen)
+            min_seen = v;
+        if (v > max_seen)
+            max_seen = v;
+    }
+    /* the draws cover most of the window */
+    assert_true(max_seen - min_seen >= (hi - lo) / 2);
 }
 
-static void test_jitter_bounds_and_spread(void **state)
+static void test_reconnect_backoff(void **state)
 {
-    sq_backoff b;
-    uint32_t attempt;
     (void)state;
-
-    assert_int_equal(sq_backoff_init(&b, 100, 2.0, 5000, 0.2, 42), 0);
-    for (attempt = 0; attempt < 8; attempt++) {
-        double term = 100.0, sum = 0;
-        int64_t lo = INT64_MAX, hi = 0;
-        int i;
-        for (i = 0; i < (int)attempt; i++)
-            term *= 2.0;
-        for (i = 0; i < 2000; i++) {
-            int64_t d = sq_backoff_delay(&b, attempt);
-            assert_true(d >= 0 && d <= 5000);
-            if (term * 0.8 < 5000)
-                assert_true((double)d >= term * 0.8 - 1);
-            if (term * 1.2 < 5000)
-                assert_true((double)d < term * 1.2);
-            lo = d < lo ? d : lo;
-            hi = d > hi ? d : hi;
-            sum += (double)d;
-        }
-        if (term * 1.2 < 5000) { /* spread over the window, centred */
-            assert_true((double)(hi - lo) > term * 0.3);
-            assert_true(sum / 2000 > term * 0.97 && sum / 2000 < term * 1.03);
-        }
-    }
+    check_range(50, 1000, 0, 40, 60);
+    check_range(50, 1000, 1, 80, 120);
+    check_range(50, 1000, 2, 160, 240);
+    check_range(50, 1000, 3, 320, 480);
+    check_range(50, 1000, 4, 640, 960);
+    /* at the cap: max * [0.8, 1.2) capped at max */
+    check_range(50, 1000, 5, 800, 1000);
+    check_range(50, 1000, 60, 800, 1000);
 }
 
-static void test_seeds(void **state)
+static void test_setup_timeout(void **state)
 {
-    sq_backoff a, b, c;
-    int i, differ = 0;
     (void)state;
-
-    assert_int_equal(sq_backoff_init(&a, 10, 2.0, 100000, 1.0, 7), 0);
-    assert_int_equal(sq_backoff_init(&b, 10, 2.0, 100000, 1.0, 7), 0);
-    assert_int_equal(sq_backoff_init(&c, 10, 2.0, 100000, 1.0, 8), 0);
-    for (i = 0; i < 100; i++) {
-        int64_t x = sq_backoff_delay(&a, 5), y = sq_backoff_delay(&b, 5);
-        assert_int_equal(x, y);
-        differ += x != sq_backoff_delay(&c, 5);
-    }
-    assert_true(differ > 90);
-    assert_int_equal(sq_backoff_init(&a, 10, 2.0, 100, 0.5, 0), 0); /* seed 0 works */
-    assert_true(a.rng != 0);
-    for (i = 0; i < 1000; i++) {
-        double r = sq_backoff_random(&a);
-        assert_true(r >= 0.0 && r < 1.0);
-    }
+    check_range(10000, 30000, 0, 8000, 12000);
+    check_range(10000, 30000, 1, 16000, 24000);
+    check_range(10000, 30000, 2, 24000, 30000);
 }
 
-static void test_bad_args(void **state)
+static void test_edges(void **state)
 {
-    sq_backoff b;
+    uint32_t rng = 0; /* a zero seed is replaced, not stuck */
     (void)state;
 
-    assert_int_equal(sq_backoff_init(&b, -1, 2.0, 10, 0, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 11, 2.0, 10, 0, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 0.5, 10, 0, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 0.0 / 0.0, 10, 0, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 1e300 * 1e300, 10, 0, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 2.0, 10, -0.1, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 2.0, 10, 1.1, 1), SAMSA_ERR_INVALID_ARG);
-    assert_int_equal(sq_backoff_init(&b, 1, 2.0, 10, 0.0 / 0.0, 1), SAMSA_ERR_INVALID_ARG);
+    assert_int_equal(sn_backoff_ms(0, 1000, 3, 20, &rng), 0);
+    assert_true(sn_backoff_ms(100, 50, 0, 20, &rng) <= 100); /* max < initial */
+    assert_int_equal(sn_backoff_ms(100, 1000, 0, 0, &rng), 100); /* no jitter */
+    assert_true(rng != 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exact_without_jitter),
-        cmocka_unit_test(test_jitter_bounds_and_spread),
-        cmocka_unit_test(test_seeds),
-        cmocka_unit_test(test_bad_args),
+        cmocka_unit_test(test_reconnect_backoff),
+        cmocka_unit_test(test_setup_timeout),
+        cmocka_unit_test(test_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
