@@ -990,26 +990,36 @@ static void test_transactions(void **state)
 #define CGH_TOPIC "hgroups-cgh"
 #define SHARE_TOPIC "hgroups-share"
 
-/* A client-generated member id: 16 random bytes in unpadded base64url,
- * the form Kafka's Java clients use (Uuid.toString). */
-static void random_member_id(char out[23])
+/* Kafka's text form of a UUID (Uuid.toString): unpadded base64url. */
+static void uuid_text(const uint8_t b16[16], char out[23])
 {
     static const char b64[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    static unsigned seed;
     unsigned char b[18] = { 0 };
     int i;
 
-    if (!seed)
-        seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
-    for (i = 0; i < 16; i++)
-        b[i] = (unsigned char)(rand_r(&seed) >> 7);
+    memcpy(b, b16, 16);
     for (i = 0; i < 22; i++) {
         int bit = i * 6, byte = bit / 8, sh = bit % 8;
         unsigned v = ((unsigned)b[byte] << 8 | b[byte + 1]) >> (10 - sh);
         out[i] = b64[v & 63];
     }
     out[22] = 0;
+}
+
+/* A client-generated member id: a random UUID in text form, as Kafka's
+ * Java clients make them. */
+static void random_member_id(char out[23])
+{
+    static unsigned seed;
+    uint8_t b[16];
+    int i;
+
+    if (!seed)
+        seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16);
+    for (i = 0; i < 16; i++)
+        b[i] = (uint8_t)(rand_r(&seed) >> 7);
+    uuid_text(b, out);
 }
 
 static bool has_partition0(const sp_uuid *topic_id, const void *items, int32_t count,
@@ -1337,6 +1347,20 @@ static void test_share_group(void **state)
         snprintf(group, sizeof group, "hgroups-%d-share-%d", (int)getpid(), i);
         random_member_id(member);
         share_join(c.fd, group, member, &topic_id, SHARE_TOPIC);
+        {
+            /* the share coordinator of this share partition (key type 2,
+             * FindCoordinator v6+): "group:topic id:partition" */
+            int16_t clo, chi;
+            char tid[23], key[160], hp[256];
+            const char *keys[1] = { key };
+
+            common_versions(&c, 10, &clo, &chi);
+            if (chi >= 6) {
+                uuid_text(topic_id.b, tid);
+                snprintf(key, sizeof key, "%s:%s:0", group, tid);
+                find_coordinator(c.fd, chi, SP_COORDINATOR_SHARE, keys, 1, hp, sizeof hp);
+            }
+        }
         /* open the session; nothing to get yet */
         share_fetch(c.fd, fv, group, member, &topic_id, session++, 100, &fr, &call);
         st_call_free(&call);
