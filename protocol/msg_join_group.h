@@ -7,7 +7,9 @@
  * id and, as leader, every member's metadata. From v4 a first join with an
  * empty member id is answered MEMBER_ID_REQUIRED with the id to rejoin
  * with (KIP-394); v5 adds static membership (KIP-345); v9 lets the leader
- * skip assigning (KIP-814).
+ * skip assigning (KIP-814). Kafka 4.0.0 dropped v0-1 (KIP-896) and 4.0.1 /
+ * 4.1 took them back (KAFKA-19444); a broker that lacks them does not list
+ * them, so negotiation never picks them.
  *
  * Ownership: requests are read only during sp_schema_encode; a decoded
  * response's strings and bytes are views into the response buffer, its
