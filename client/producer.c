@@ -18,6 +18,8 @@ typedef struct sync_ctx {
     char errstr[256];
 } sync_ctx;
 
+static void fail_unsent(sc_producer *p, int err, const char *errstr);
+
 /* ------------------------------------------------------------ reports */
 
 static void account(sc_producer *p, size_t nrec, size_t bytes)
@@ -109,6 +111,8 @@ void sc_producer_set_fatal(sc_producer *p, int err, const char *errstr)
         snprintf(p->fatal_str, sizeof p->fatal_str, "%s", errstr);
     }
     pthread_mutex_unlock(&c->mu);
+    /* nothing more will be sent: fail what waits, at once */
+    fail_unsent(p, SAMSA_ERR_FATAL, p->fatal_str);
     sc_producer_kick(p);
 }
 
@@ -289,6 +293,10 @@ static void dispatch(sc_producer *p, const sc_staged *e)
 
     if (!t) {
         fail_staged(p, e, SAMSA_ERR_NO_MEMORY, "out of memory");
+        return;
+    }
+    if (p->fatal) {
+        fail_staged(p, e, SAMSA_ERR_FATAL, p->fatal_str);
         return;
     }
     if (!t->known || t->pending.len > 0) {

@@ -115,6 +115,10 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
         sc_producer_report_batch(p, b, 0, "", base_offset, log_append_ms);
         return;
     }
+    if (p->fatal) {
+        sc_producer_report_batch(p, b, SAMSA_ERR_FATAL, p->fatal_str, -1, -1);
+        return;
+    }
     if (c->closing || err == SAMSA_ERR_DESTROYED) {
         sc_producer_report_batch(p, b, SAMSA_ERR_DESTROYED,
                                  "client destroyed before delivery", -1, -1);
@@ -405,7 +409,7 @@ void sc_sender_run(sc_producer *p)
         return;
     expire(p, now, &wake);
     sc_producer_expire_pending(p, now, &wake);
-    can_send = sc_idem_ready(p);
+    can_send = !p->fatal && sc_idem_ready(p);
     if (p->pid_retry_at > now && p->pid_retry_at < wake)
         wake = p->pid_retry_at;
     /* one pass per leader node: collect its ready heads */

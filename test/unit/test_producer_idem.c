@@ -1,0 +1,715 @@
+/*
+ * The idempotent producer's sequencing against an in-test mock broker that
+ * keeps Kafka's per-producer sequence rules (next expected sequence per
+ * epoch; lower = DUPLICATE_SEQUENCE_NUMBER, higher = OUT_OF_ORDER) and
+ * injects faults: retriable errors, a connection dropped after the write
+ * (the response is lost), lost producer state (UNKNOWN_PRODUCER_ID), an
+ * out-of-order answer at the expected sequence, a fatal fencing error and
+ * a non-retriable per-batch error. After each run the mock's log must hold
+ * every acknowledged record exactly once, in produce order.
+ *
+ * Also: the accumulator's batch.size / batch.num.messages / linger.ms
+ * decisions, checked through internal calls on a client with no broker.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "samsa_test.h"
+#include "samsa.h"
+#include "api.h"
+#include "api_versions.h"
+#include "arena.h"
+#include "header.h"
+#include "msg_init_producer_id.h"
+#include "msg_metadata.h"
+#include "msg_produce.h"
+#include "producer_int.h"
+#include "record_batch.h"
+#include "schema.h"
+
+#define NREC 400
+
+/* ---------------------------------------------------------- mock broker */
+
+typedef struct mock {
+    int lfd, port;
+    pthread_t th;
+    volatile int stop;
+    pthread_mutex_t mu;
+    /* producer state for the one partition */
+    int16_t cur_epoch;
+    int32_t expect;
+    int init_calls;
+    int64_t init_pid_sent;   /* producer id in the last InitProducerId */
+    int16_t init_epoch_sent;
+    int produce_reqs;
+    int dup_answers;
+    /* the log: record values in offset order */
+    char *log[4 * NREC];
+    int nlog;
+    int64_t seq_off[4 * NREC]; /* current epoch: sequence -> first offset */
+    /* faults, by Produce request number (1-based; 0 = off) */
+    int fail_req, fail_count, fail_err; /* answer fail_err, append nothing */
+    int drop_req;      /* append, then close without answering */
+    int lose_req;      /* forget the producer: UNKNOWN_PRODUCER_ID */
+    int ooo_req;       /* answer OUT_OF_ORDER at the expected sequence */
+    int fatal_req;     /* INVALID_PRODUCER_EPOCH */
+    int reject_req;    /* MESSAGE_TOO_LARGE for that batch */
+} mock;
+
+static void send_resp(int fd, int16_t key, int16_t ver, int32_t corr,
+                      const sp_msg_desc *d, const void *obj,
+                      const sp_api_versions_resp *av)
+{
+    sp_writer w;
+    size_t fr, off = 0;
+
+    sp_writer_init(&w, NULL, 1 << 20);
+    fr = sp_frame_begin(&w);
+    sp_write_response_header(&w, sp_api_response_header_version(key, ver), corr);
+    if (av)
+        assert_int_equal(sp_api_versions_resp_encode(&w, ver, av), 0);
+    else
+        assert_int_equal(sp_schema_encode(&w, d, ver, obj), 0);
+    sp_frame_end(&w, fr);
+    assert_int_equal(w.err, 0);
+    while (off < w.len) {
+        ssize_t n = send(fd, w.buf + off, w.len - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    sp_writer_free(&w);
+}
+
+/* Apply one batch under Kafka's rules; returns the error code and sets
+ * *base to the first offset. */
+static int16_t apply_batch(mock *m, int req_no, const uint8_t *buf, size_t len,
+                           int64_t *base)
+{
+    sp_batches it;
+    sp_batch b;
+    sp_records rs;
+    sp_record rec;
+    int16_t err = 0;
+
+    *base = -1;
+    sp_batches_init(&it, buf, len);
+    if (sp_batches_next(&it, &b) != 0)
+        return SAMSA_ERR_CORRUPT_MESSAGE;
+    if (req_no == m->lose_req) {
+        m->lose_req = 0;
+        m->cur_epoch = -1;
+        return SAMSA_ERR_UNKNOWN_PRODUCER_ID;
+    }
+    if (req_no == m->ooo_req) {
+        m->ooo_req = 0;
+        return SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+    }
+    if (req_no == m->fatal_req)
+        return SAMSA_ERR_INVALID_PRODUCER_EPOCH;
+    if (req_no == m->reject_req) {
+        m->reject_req = 0;
+        return SAMSA_ERR_MESSAGE_TOO_LARGE;
+    }
+    if (b.producer_epoch < m->cur_epoch)
+        return SAMSA_ERR_INVALID_PRODUCER_EPOCH;
+    if (b.producer_epoch > m->cur_epoch || m->cur_epoch < 0) {
+        if (b.base_sequence != 0)
+            return m->cur_epoch < 0 ? SAMSA_ERR_UNKNOWN_PRODUCER_ID
+                                    : SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+        m->cur_epoch = b.producer_epoch;
+        m->expect = 0;
+        for (int i = 0; i < 4 * NREC; i++)
+            m->seq_off[i] = -1;
+    }
+    if (b.base_sequence < m->expect) {
+        /* as Kafka: a duplicate of a recent batch gets its first offset */
+        m->dup_answers++;
+        if (b.base_sequence >= 0 && b.base_sequence < 4 * NREC &&
+            m->seq_off[b.base_sequence] >= 0) {
+            *base = m->seq_off[b.base_sequence];
+            return 0;
+        }
+        return SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER;
+    }
+    if (b.base_sequence > m->expect)
+        return SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+    *base = m->nlog;
+    if (b.base_sequence < 4 * NREC)
+        m->seq_off[b.base_sequence] = m->nlog;
+    assert_int_equal(sp_batch_records(&b, NULL, &rs), 0);
+    while (sp_records_next(&rs, &rec) == 0) {
+        char *v = malloc((size_t)rec.value.len + 1);
+        memcpy(v, rec.value.ptr, (size_t)rec.value.len);
+        v[rec.value.len] = '\0';
+        if (m->nlog < 4 * NREC)
+            m->log[m->nlog++] = v;
+        else
+            free(v);
+    }
+    m->expect += b.record_count;
+    return err;
+}
+
+/* Handle one request; false to close the connection. */
+static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
+{
+    sp_reader r;
+    sp_request_header h;
+    sp_arena arena;
+    int16_t key, ver;
+    bool keep = true;
+
+    if (len < 4)
+        return false;
+    key = (int16_t)(body[0] << 8 | body[1]);
+    ver = (int16_t)(body[2] << 8 | body[3]);
+    sp_reader_init(&r, body, len);
+    if (sp_read_request_header(&r, sp_api_request_header_version(key, ver), &h))
+        return false;
+    sp_arena_init(&arena, NULL, 1 << 24);
+    pthread_mutex_lock(&m->mu);
+    if (key == 18) { /* ApiVersions */
+        static const sp_api_version_range ranges[] = {
+            { 0, 3, 11 }, { 3, 0, 12 }, { 18, 0, 3 }, { 22, 0, 4 },
+        };
+        sp_api_versions_resp av;
+        memset(&av, 0, sizeof av);
+        av.api_keys.count = 4;
+        av.api_keys.items = (sp_api_version_range *)ranges;
+        av.finalized_features_epoch = -1;
+        send_resp(fd, key, ver, h.correlation_id, NULL, NULL, &av);
+    } else if (key == SP_METADATA_KEY) {
+        sp_metadata_resp mr;
+        sp_metadata_resp_broker br;
+        sp_metadata_resp_topic tp;
+        sp_metadata_resp_partition pp;
+        static int32_t one = 1;
+        memset(&mr, 0, sizeof mr);
+        memset(&br, 0, sizeof br);
+        memset(&tp, 0, sizeof tp);
+        memset(&pp, 0, sizeof pp);
+        br.node_id = 1;
+        br.host = sp_str_of("127.0.0.1");
+        br.port = m->port;
+        br.rack.len = -1;
+        pp.partition_index = 0;
+        pp.leader_id = 1;
+        pp.leader_epoch = 0;
+        pp.replica_nodes.count = 1;
+        pp.replica_nodes.items = &one;
+        pp.isr_nodes.count = 1;
+        pp.isr_nodes.items = &one;
+        tp.name = sp_str_of("t");
+        tp.partitions.count = 1;
+        tp.partitions.items = &pp;
+        tp.topic_authorized_operations = INT32_MIN;
+        mr.brokers.count = 1;
+        mr.brokers.items = &br;
+        mr.cluster_id = sp_str_of("mock");
+        mr.controller_id = 1;
+        mr.topics.count = 1;
+        mr.topics.items = &tp;
+        mr.cluster_authorized_operations = INT32_MIN;
+        send_resp(fd, key, ver, h.correlation_id, &sp_msg_metadata_resp, &mr, NULL);
+    } else if (key == 22) { /* InitProducerId */
+        sp_init_producer_id_req q;
+        sp_init_producer_id_resp pr;
+        assert_int_equal(sp_schema_decode(&sp_msg_init_producer_id_req, ver, &q,
+                                          &arena, r.p, (size_t)(r.end - r.p)), 0);
+        m->init_calls++;
+        m->init_pid_sent = q.producer_id;
+        m->init_epoch_sent = q.producer_epoch;
+        memset(&pr, 0, sizeof pr);
+        pr.producer_id = 4242;
+        pr.producer_epoch = (int16_t)(m->init_calls - 1);
+        pr.ongoing_txn_producer_id = -1;
+        pr.ongoing_txn_producer_epoch = -1;
+        send_resp(fd, key, ver, h.correlation_id, &sp_msg_init_producer_id_resp,
+                  &pr, NULL);
+    } else if (key == SP_PRODUCE_KEY) {
+        sp_produce_req q;
+        sp_produce_resp pr;
+        sp_produce_resp_topic rt;
+        sp_produce_resp_partition rp;
+        int req_no = ++m->produce_reqs;
+        assert_int_equal(sp_schema_decode(&sp_msg_produce_req, ver, &q, &arena,
+                                          r.p, (size_t)(r.end - r.p)), 0);
+        assert_int_equal(q.topic_data.count, 1);
+        assert_int_equal(q.topic_data.items[0].partition_data.count, 1);
+        memset(&rp, 0, sizeof rp);
+        rp.index = 0;
+        rp.log_append_time_ms = -1;
+        rp.log_start_offset = 0;
+        if (m->fail_req && req_no >= m->fail_req &&
+            req_no < m->fail_req + m->fail_count) {
+            rp.error_code = (int16_t)m->fail_err;
+            rp.base_offset = -1;
+        } else {
+            const sp_bytes *rec = &q.topic_data.items[0].partition_data.items[0].records;
+            rp.error_code = apply_batch(m, req_no, rec->ptr, (size_t)rec->len,
+                                        &rp.base_offset);
+        }
+        memset(&rt, 0, sizeof rt);
+        rt.name = q.topic_data.items[0].name;
+        rt.partition_responses.count = 1;
+        rt.partition_responses.items = &rp;
+        memset(&pr, 0, sizeof pr);
+        pr.responses.count = 1;
+        pr.responses.items = &rt;
+        if (req_no == m->drop_req)
+            keep = false; /* written, answer lost */
+        else
+            send_resp(fd, key, ver, h.correlation_id, &sp_msg_produce_resp, &pr,
+                      NULL);
+    } else {
+        keep = false;
+    }
+    pthread_mutex_unlock(&m->mu);
+    sp_arena_free(&arena);
+    return keep;
+}
+
+typedef struct mconn {
+    int fd;
+    uint8_t *buf;
+    size_t len, cap;
+} mconn;
+
+static void *mock_main(void *arg)
+{
+    mock *m = arg;
+    mconn cs[8];
+    int nc = 0, i;
+
+    while (!m->stop) {
+        struct pollfd pf[9];
+        pf[0].fd = m->lfd;
+        pf[0].events = POLLIN;
+        for (i = 0; i < nc; i++) {
+            pf[i + 1].fd = cs[i].fd;
+            pf[i + 1].events = POLLIN;
+        }
+        if (poll(pf, (nfds_t)nc + 1, 50) <= 0)
+            continue;
+        if ((pf[0].revents & POLLIN) && nc < 8) {
+            int fd = accept(m->lfd, NULL, NULL);
+            if (fd >= 0) {
+                memset(&cs[nc], 0, sizeof cs[nc]);
+                cs[nc++].fd = fd;
+            }
+        }
+        for (i = 0; i < nc; i++) {
+            mconn *cn = &cs[i];
+            bool alive = true;
+            ssize_t n;
+            if (!(pf[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            if (cn->cap - cn->len < 65536) {
+                cn->cap = cn->cap ? cn->cap * 2 : 131072;
+                cn->buf = realloc(cn->buf, cn->cap);
+            }
+            n = recv(cn->fd, cn->buf + cn->len, cn->cap - cn->len, 0);
+            if (n <= 0) {
+                alive = false;
+            } else {
+                cn->len += (size_t)n;
+                for (;;) {
+                    uint32_t sz;
+                    if (cn->len < 4)
+                        break;
+                    sz = (uint32_t)cn->buf[0] << 24 | (uint32_t)cn->buf[1] << 16 |
+                         (uint32_t)cn->buf[2] << 8 | cn->buf[3];
+                    if (cn->len - 4 < sz)
+                        break;
+                    if (!handle(m, cn->fd, cn->buf + 4, sz)) {
+                        alive = false;
+                        break;
+                    }
+                    memmove(cn->buf, cn->buf + 4 + sz, cn->len - 4 - sz);
+                    cn->len -= 4 + sz;
+                }
+            }
+            if (!alive) {
+                close(cn->fd);
+                free(cn->buf);
+                cs[i] = cs[--nc];
+                i--;
+                /* skip the stale pollfd entries this round */
+                break;
+            }
+        }
+    }
+    for (i = 0; i < nc; i++) {
+        close(cs[i].fd);
+        free(cs[i].buf);
+    }
+    return NULL;
+}
+
+static void mock_start(mock *m)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    int one = 1;
+
+    memset(m, 0, sizeof *m);
+    pthread_mutex_init(&m->mu, NULL);
+    m->cur_epoch = -1;
+    m->lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(m->lfd >= 0);
+    setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(m->lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(m->lfd, 8), 0);
+    assert_int_equal(getsockname(m->lfd, (struct sockaddr *)&a, &al), 0);
+    m->port = ntohs(a.sin_port);
+}
+
+static void mock_run(mock *m)
+{
+    assert_int_equal(pthread_create(&m->th, NULL, mock_main, m), 0);
+}
+
+static void mock_stop(mock *m)
+{
+    int i;
+
+    m->stop = 1;
+    pthread_join(m->th, NULL);
+    close(m->lfd);
+    for (i = 0; i < m->nlog; i++)
+        free(m->log[i]);
+    pthread_mutex_destroy(&m->mu);
+}
+
+/* ---------------------------------------------------------- client side */
+
+typedef struct reports {
+    int err[NREC];
+    int64_t off[NREC];
+    int count[NREC];
+    int n, failed;
+} reports;
+
+static void dcb(void *opaque, const samsa_delivery *d)
+{
+    reports *r = opaque;
+    size_t i = (size_t)(uintptr_t)d->opaque;
+
+    r->n++;
+    if (d->err)
+        r->failed++;
+    if (i < NREC) {
+        r->err[i] = d->err;
+        r->off[i] = d->offset;
+        r->count[i]++;
+    }
+}
+
+static samsa_client *mk_client(mock *m, reports *rep)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    char bs[64], err[256];
+    samsa_client *c;
+
+    snprintf(bs, sizeof bs, "127.0.0.1:%d", m->port);
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "batch.size", "300", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "linger.ms", "1", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "retry.backoff.ms", "5", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "retry.backoff.max.ms", "20", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "reconnect.backoff.ms", "5", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "delivery.timeout.ms", "10000", err, sizeof err), 0);
+    samsa_conf_set_delivery_cb(cf, dcb, rep);
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    assert_non_null(c);
+    return c;
+}
+
+static void produce_all(samsa_client *c, int from, int to)
+{
+    char v[32];
+    int i;
+
+    for (i = from; i < to; i++) {
+        samsa_record r;
+        memset(&r, 0, sizeof r);
+        snprintf(v, sizeof v, "rec-%05d-padding-padding", i);
+        r.topic = "t";
+        r.partition = 0;
+        r.value = v;
+        r.value_len = strlen(v);
+        r.timestamp_ms = -1;
+        assert_int_equal(samsa_produce(c, &r, (void *)(uintptr_t)i, 5000), 0);
+        if (i % 7 == 0)
+            samsa_poll(c, 0); /* let batches go out while producing */
+    }
+}
+
+/* The log holds exactly the acknowledged records, in order, once each. */
+static void check_log(mock *m, reports *rep)
+{
+    int i, k = 0;
+
+    for (i = 0; i < NREC; i++) {
+        char want[32];
+        assert_int_equal(rep->count[i], 1);
+        if (rep->err[i])
+            continue;
+        snprintf(want, sizeof want, "rec-%05d-padding-padding", i);
+        if (k >= m->nlog)
+            fail_msg("record %d acknowledged but not in the log", i);
+        assert_string_equal(m->log[k], want);
+        assert_int_equal(rep->off[i], k);
+        k++;
+    }
+    assert_int_equal(k, m->nlog);
+}
+
+static void run_case(mock *m, reports *rep, int expect_failed)
+{
+    samsa_client *c;
+
+    memset(rep, 0, sizeof *rep);
+    mock_run(m);
+    c = mk_client(m, rep);
+    produce_all(c, 0, NREC);
+    assert_int_equal(samsa_flush(c, 20000), 0);
+    assert_int_equal(rep->n, NREC);
+    if (expect_failed >= 0)
+        assert_int_equal(rep->failed, expect_failed);
+    samsa_client_destroy(c);
+    pthread_mutex_lock(&m->mu);
+    check_log(m, rep);
+    pthread_mutex_unlock(&m->mu);
+}
+
+static void test_clean_run(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    run_case(&m, &rep, 0);
+    assert_true(m.produce_reqs > 20); /* many batches, pipelined */
+    assert_int_equal(m.init_calls, 1);
+    mock_stop(&m);
+}
+
+static void test_retriable_errors_keep_order(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.fail_req = 5;
+    m.fail_count = 3;
+    m.fail_err = SAMSA_ERR_NOT_LEADER_OR_FOLLOWER;
+    run_case(&m, &rep, 0);
+    assert_int_equal(m.init_calls, 1);
+    mock_stop(&m);
+}
+
+static void test_lost_response_is_deduplicated(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.drop_req = 6; /* appended, then the connection drops */
+    run_case(&m, &rep, 0);
+    assert_true(m.dup_answers >= 1);
+    assert_int_equal(m.init_calls, 1);
+    mock_stop(&m);
+}
+
+static void test_unknown_producer_id_bumps_epoch(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.lose_req = 8;
+    run_case(&m, &rep, 0);
+    assert_int_equal(m.init_calls, 2);
+    assert_int_equal(m.init_pid_sent, 4242); /* KIP-360: same id, its epoch */
+    assert_int_equal(m.init_epoch_sent, 0);
+    assert_int_equal(m.cur_epoch, 1);
+    mock_stop(&m);
+}
+
+static void test_out_of_order_at_expected_bumps(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.ooo_req = 4;
+    run_case(&m, &rep, 0);
+    assert_int_equal(m.init_calls, 2);
+    mock_stop(&m);
+}
+
+static void test_rejected_batch_reported_rest_delivered(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.reject_req = 3;
+    run_case(&m, &rep, -1);
+    assert_true(rep.failed >= 1 && rep.failed < 20);
+    {
+        int i;
+        for (i = 0; i < NREC; i++)
+            if (rep.err[i])
+                assert_int_equal(rep.err[i], SAMSA_ERR_MESSAGE_TOO_LARGE);
+    }
+    assert_int_equal(m.init_calls, 2); /* the gap needs a new epoch */
+    mock_stop(&m);
+}
+
+static void test_fenced_is_fatal(void **state)
+{
+    mock m;
+    reports rep;
+    samsa_client *c;
+    samsa_record r;
+    int i;
+
+    (void)state;
+    mock_start(&m);
+    m.fatal_req = 2;
+    memset(&rep, 0, sizeof rep);
+    mock_run(&m);
+    c = mk_client(&m, &rep);
+    produce_all(c, 0, 50);
+    samsa_flush(c, 10000);
+    assert_true(rep.failed >= 1);
+    for (i = 0; i < 50; i++)
+        if (rep.err[i])
+            assert_int_equal(rep.err[i], SAMSA_ERR_FATAL);
+    memset(&r, 0, sizeof r);
+    r.topic = "t";
+    r.partition = -1;
+    r.value = "x";
+    r.value_len = 1;
+    r.timestamp_ms = -1;
+    assert_int_equal(samsa_produce(c, &r, NULL, 0), SAMSA_ERR_FATAL);
+    samsa_client_destroy(c);
+    assert_int_equal(rep.n, 50);
+    mock_stop(&m);
+}
+
+/* ---------------------------------------------------------- accumulator */
+
+static void test_accumulator_limits(void **state)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    char err[256];
+    samsa_client *c;
+    sc_producer *p;
+    sc_ptopic t;
+    sc_pq *pq;
+    sc_batch *b;
+    int64_t now, wake;
+    union { sc_staged e; uint8_t raw[256]; } u;
+    int i;
+
+    (void)state;
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", "127.0.0.1:1", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "batch.size", "1000", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "batch.num.messages", "5", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "linger.ms", "50", err, sizeof err), 0);
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    assert_non_null(c);
+    p = c->producer;
+    memset(&t, 0, sizeof t);
+    t.name = "acc";
+    t.namelen = 3;
+    pq = sc_acc_pq_new(p, &t, 0);
+    assert_non_null(pq);
+    memset(&u, 0, sizeof u);
+    u.e.topic_len = 3;
+    memcpy(u.raw + sizeof u.e, "acc", 3);
+    u.e.key_len = -1;
+    u.e.value_len = 10;
+    memcpy(u.raw + sizeof u.e + 3, "0123456789", 10);
+    u.e.size = (uint32_t)((sizeof u.e + 13 + 7) & ~7u);
+    u.e.ts = 1;
+    u.e.enq_ms = sn_loop_now(c->loop);
+    /* 4 records: open batch, not ready before linger.ms */
+    for (i = 0; i < 4; i++)
+        assert_int_equal(sc_acc_append(p, pq, &u.e), 0);
+    now = sn_loop_now(c->loop);
+    wake = INT64_MAX;
+    assert_null(sc_acc_ready(p, pq, now, &wake));
+    assert_true(wake >= now + 49 && wake <= now + 50);
+    /* ready once linger.ms has passed */
+    wake = INT64_MAX;
+    b = sc_acc_ready(p, pq, now + 50, &wake);
+    assert_non_null(b);
+    assert_true(b->closed);
+    assert_int_equal(b->n, 4);
+    /* batch.num.messages closes the 5th-record batch at once */
+    for (i = 0; i < 5; i++)
+        assert_int_equal(sc_acc_append(p, pq, &u.e), 0);
+    assert_non_null(pq->head->next);
+    assert_true(pq->head->next->closed);
+    assert_int_equal(pq->head->next->n, 5);
+    /* a sequence-ordered requeue goes before unsent batches */
+    b = sc_acc_pop(pq);
+    b->base_seq = 0;
+    sc_acc_requeue(pq, b);
+    assert_ptr_equal(pq->head, b);
+    /* the batch on the wire decodes with its records */
+    {
+        sp_batches it;
+        sp_batch bt;
+        assert_int_equal(sp_batch_restamp(b->w.buf, b->w.len, 7, 1, 0), 0);
+        sp_batches_init(&it, b->w.buf, b->w.len);
+        assert_int_equal(sp_batches_next(&it, &bt), 0);
+        assert_int_equal(bt.record_count, 4);
+        assert_int_equal(bt.producer_id, 7);
+    }
+    /* the queued batches hold buffer accounting of 0 here (acct 0); free */
+    while ((b = sc_acc_pop(pq)) != NULL)
+        sc_acc_batch_free(p, b);
+    sc_acc_pq_free(p, pq);
+    samsa_client_destroy(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accumulator_limits),
+        cmocka_unit_test(test_clean_run),
+        cmocka_unit_test(test_retriable_errors_keep_order),
+        cmocka_unit_test(test_lost_response_is_deduplicated),
+        cmocka_unit_test(test_unknown_producer_id_bumps_epoch),
+        cmocka_unit_test(test_out_of_order_at_expected_bumps),
+        cmocka_unit_test(test_rejected_batch_reported_rest_delivered),
+        cmocka_unit_test(test_fenced_is_fatal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
