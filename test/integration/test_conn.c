@@ -271,6 +271,14 @@ static void test_ssl(void **state)
 
     tls_cfg(&cfg, SN_SEC_SSL, ca);
     both_modes(bs, &cfg);
+    /* the SSL listener requests a client certificate: present one */
+    if (st_env("SAMSA_TEST_CLIENT_CERT") && st_env("SAMSA_TEST_CLIENT_KEY")) {
+        sn_conn_config m = cfg;
+
+        m.tls.cert_location = st_env("SAMSA_TEST_CLIENT_CERT");
+        m.tls.key_location = st_env("SAMSA_TEST_CLIENT_KEY");
+        round_trip_embedded(bs, NULL, &m);
+    }
     /* "localhost" is in the certificate too */
     {
         char host[128], hp[160];
