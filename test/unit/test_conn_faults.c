@@ -50,7 +50,8 @@ enum scenario {
     S_CLOSE_MID,        /* half a response, then close */
     S_CLOSE_HANDSHAKE,  /* close after reading ApiVersions */
     S_SILENT_HANDSHAKE, /* never answer ApiVersions */
-    S_COUNT_INFLIGHT    /* answer only after 3 requests are outstanding */
+    S_COUNT_INFLIGHT,   /* answer only after 2 requests are outstanding */
+    S_TRICKLE           /* a 24 KB answer in 7-byte pieces */
 };
 
 typedef struct server {
@@ -181,6 +182,35 @@ static void serve_conn(server *s, int fd)
         case S_CLOSE_MID:
             send_raw(fd, "\0\0\0\x64\0\0\0\2abcdef", 14);
             return;
+        case S_TRICKLE: {
+            enum { N = 4000 }; /* under SP_API_VERSIONS_MAX_ENTRIES */
+            static sp_api_version_range big[N];
+            sp_api_versions_resp resp;
+            sp_writer w;
+            size_t f, off;
+            int i;
+
+            for (i = 0; i < N; i++) {
+                big[i].api_key = (int16_t)(1000 + i);
+                big[i].min_version = 0;
+                big[i].max_version = (int16_t)(i % 7);
+            }
+            memset(&resp, 0, sizeof resp);
+            resp.api_keys.count = N;
+            resp.api_keys.items = big;
+            sp_writer_init(&w, NULL, 1 << 20);
+            f = sp_frame_begin(&w);
+            sp_write_response_header(&w, 0, corr);
+            sp_api_versions_resp_encode(&w, ver, &resp);
+            sp_frame_end(&w, f);
+            for (off = 0; off < w.len; off += 7) {
+                send_raw(fd, w.buf + off, w.len - off < 7 ? w.len - off : 7);
+                if (off % 7000 == 0)
+                    usleep(1000);
+            }
+            sp_writer_free(&w);
+            break;
+        }
         case S_COUNT_INFLIGHT:
             pend[npend] = corr;
             pver[npend] = ver;
@@ -615,6 +645,55 @@ static void test_noresp_and_inflight_limit(void **state)
     server_stop(s);
 }
 
+static size_t trickle_len;
+static void trickle_cb(void *opaque, int err, const uint8_t *body, size_t len)
+{
+    tctx *t = opaque;
+    sp_api_versions_resp resp;
+    sp_arena arena;
+
+    t->calls++;
+    t->err = err;
+    trickle_len = len;
+    if (err)
+        return;
+    sp_arena_init(&arena, NULL, 1 << 20);
+    assert_int_equal(sp_api_versions_resp_decode(&resp, &arena, body, len, 0), 0);
+    assert_int_equal(resp.api_keys.count, 4000);
+    assert_int_equal(resp.api_keys.items[3999].api_key, 4999);
+    sp_arena_free(&arena);
+}
+
+/* a response arriving in tiny pieces (size prefix split too) */
+static void test_partial_reads(void **state)
+{
+    server *s;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t;
+    sn_request q;
+    char eb[128];
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    s = server_start(S_TRICKLE);
+    cfg_fast(&cfg, &t);
+    cfg.request_timeout_ms = 10000;
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    q = av_req(&t);
+    q.cb = trickle_cb;
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_for(loop, &t.calls, 1, 10000);
+    assert_int_equal(t.calls, 1);
+    assert_int_equal(t.err, 0);
+    assert_int_equal(trickle_len, 2 + 4 + 4000 * 6);
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+    server_stop(s);
+}
+
 /* every allocation of a full setup + round trip fails once in turn */
 static void test_alloc_faults(void **state)
 {
@@ -685,6 +764,7 @@ int main(void)
         cmocka_unit_test(test_destroy_states),
         cmocka_unit_test(test_destroy_from_callback),
         cmocka_unit_test(test_noresp_and_inflight_limit),
+        cmocka_unit_test(test_partial_reads),
         cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
