@@ -35,6 +35,7 @@
 struct sc_brokers;
 struct sc_mdr;
 struct sc_producer;
+struct sc_consumer;
 struct sc_admin_op;
 
 struct samsa_client {
@@ -48,6 +49,7 @@ struct samsa_client {
     struct sc_brokers *brokers;   /* connections */
     struct sc_mdr *mdr;           /* metadata refresher */
     struct sc_producer *producer; /* created with the client */
+    struct sc_consumer *consumer; /* consumer.c: NULL until first use */
     struct sc_admin_op *admin_ops; /* admin calls waiting for a broker */
 
     pthread_mutex_t mu; /* guards the "under mu" fields of the parts */
