@@ -208,22 +208,6 @@ bool sa_subscribed(const sa_ctx *c, uint32_t m, uint32_t t)
     return false;
 }
 
-uint32_t sa_topic_of(const sa_ctx *c, uint32_t gp)
-{
-    uint32_t lo = 0, hi = c->nt; /* answer: last t with tbase[t] <= gp */
-
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (c->tbase[mid] <= gp)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    while (lo + 1 < c->nt && c->tbase[lo + 1] <= gp) /* skip empty topics */
-        lo++;
-    return lo;
-}
-
 static int check_input(const sc_assign_input *in)
 {
     size_t i;

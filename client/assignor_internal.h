@@ -38,8 +38,6 @@ int sa_run(const samsa_allocator *alloc, const sc_assign_input *in,
 /* Topic rank of name; false when the input has no such topic. */
 bool sa_topic_rank(const sa_ctx *c, sp_str name, uint32_t *rank);
 bool sa_subscribed(const sa_ctx *c, uint32_t m, uint32_t t);
-/* Topic rank holding global partition gp (gp < np). */
-uint32_t sa_topic_of(const sa_ctx *c, uint32_t gp);
 
 /* In-place heapsort of n indices under cmp(ctx, a, b) (a total order). */
 void sa_sort(uint32_t *a, size_t n,

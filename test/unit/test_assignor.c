@@ -18,11 +18,6 @@ static sp_str S(const char *s)
     return r;
 }
 
-static bool str_is(sp_str a, const char *b)
-{
-    return a.len == (int32_t)strlen(b) && memcmp(a.ptr, b, (size_t)a.len) == 0;
-}
-
 /* "t0-0 t0-1 t1-0" style rendering of one share */
 static void render(const sc_assign_share *sh, char *buf, size_t cap)
 {
@@ -767,6 +762,5 @@ int main(void)
         cmocka_unit_test(test_duplicate_claims),
         cmocka_unit_test(test_alloc_faults),
     };
-    (void)str_is;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
