@@ -480,6 +480,63 @@ static void test_sasl_wrong_password(void **state)
     sn_loop_free(loop);
 }
 
+/* Many requests at once: all answered, in order, through the in-flight
+ * window; prints the rate. */
+static int order_next, order_bad;
+static void ordered_cb(void *opaque, int err, const uint8_t *body, size_t len)
+{
+    int idx = (int)(intptr_t)opaque;
+
+    (void)body;
+    (void)len;
+    if (err || idx != order_next)
+        order_bad++;
+    order_next++;
+}
+
+static void test_pipelining(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    enum { N = 2000 };
+    char host[128], eb[256];
+    int port, i;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t;
+    sn_request q;
+    int64_t start, ms;
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    split(bs, host, sizeof host, &port);
+    sn_conn_config_init(&cfg);
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, host, port, &cfg, &c, eb, sizeof eb), 0);
+    q = apiversions_req(&t, 3);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_until(loop, &t.calls, 1, WAIT_MS);
+    assert_int_equal(atomic_load(&t.err), 0);
+    order_next = order_bad = 0;
+    start = now_ms();
+    for (i = 0; i < N; i++) {
+        q = apiversions_req(&t, 3);
+        q.cb = ordered_cb;
+        q.opaque = (void *)(intptr_t)i;
+        assert_int_equal(sn_conn_send(c, &q), 0);
+    }
+    while (order_next < N && now_ms() - start < 60000)
+        sn_loop_poll(loop, 100);
+    ms = now_ms() - start;
+    assert_int_equal(order_next, N);
+    assert_int_equal(order_bad, 0);
+    fprintf(stderr, "# %d pipelined ApiVersions round trips in %lld ms "
+                    "(max.in.flight 5)\n", N, (long long)ms);
+    assert_int_equal(sn_conn_attempts(c), 1);
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+}
+
 /* ---- broker stopped mid-request, then restarted (own broker) ---- */
 
 static int kafka_sh(const char *run, int port, const char *cmd)
@@ -601,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_sasl_plaintext),
         cmocka_unit_test(test_sasl_ssl),
         cmocka_unit_test(test_sasl_wrong_password),
+        cmocka_unit_test(test_pipelining),
         cmocka_unit_test(test_broker_restart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
