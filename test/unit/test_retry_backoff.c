@@ -1,5 +1,6 @@
-/* queue/retry_backoff (test/unit/test_backoff.c is net/backoff's): exact values without jitter, bounds and spread with
- * it, seeds that replay, huge attempt numbers, bad arguments. */
+/* queue/retry_backoff: exact values without jitter, bounds and spread with
+ * it, seeds that replay, huge attempt numbers, bad arguments.
+ * (test_backoff.c is net/backoff's.) */
 #include <string.h>
 
 #include "samsa_test.h"
