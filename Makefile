@@ -353,3 +353,30 @@ $(BENCH_PRODUCE): bench/bench_produce.c $(LIBA)
 
 bench-produce: $(BENCH_PRODUCE)
 	@$(BENCH_PRODUCE) "$(BROKER)" $(BENCH_ARGS)
+
+# ---------------------------------------------------------------- bench (issue 9)
+# samsa side by side with librdkafka and the Java perf tools, one broker,
+# alternating rounds, medians: bench/run.sh (its header lists the BENCH_*
+# knobs). Writes build/bench/results.{json,md,png}. bench-quick: tiny sizes,
+# one round, no Java or static builds; asserts nothing about speed. Both
+# start their own broker unless SAMSA_BENCH_BOOTSTRAP=host:port is given.
+BENCH_DIR   := $(BUILD)/bench
+BENCH_SAMSA := $(BENCH_DIR)/bench_samsa
+BENCH_RDK   := $(BENCH_DIR)/peer_rdkafka
+BENCH_CC     = $(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS)
+# whole archive: bench_samsa declares the consumer calls weak and must see
+# them whenever the library has them
+$(BENCH_SAMSA): bench/bench_samsa.c bench/bench_util.h $(LIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(BENCH_CC) $< -o $@ -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive \
+		$(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
+$(BENCH_RDK): bench/peer_rdkafka.c bench/bench_util.h
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(BENCH_CC) $< -o $@ $$(pkg-config --libs rdkafka 2>/dev/null || echo -lrdkafka)
+
+bench: $(BENCH_SAMSA) $(BENCH_RDK)
+	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh
+bench-quick: $(BENCH_SAMSA) $(BENCH_RDK)
+	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh --quick

@@ -1,0 +1,397 @@
+/*
+ * bench/bench_samsa.c - the samsa column of the side-by-side benchmark:
+ * the same workloads, settings and JSON line as peer_rdkafka.c, through
+ * samsa's public API only (samsa.h, samsa/consumer.h). Also the harness's
+ * admin helper (-w create-topic / delete-topic). Options: bench_util.h.
+ *
+ * Embedded mode by default (no thread: the program drives samsa_poll), -B
+ * for background mode (one I/O thread). Settings: samsa's defaults plus
+ * what the workload sets (acks, enable.idempotence, compression.type;
+ * linger.ms=0 with -L) and -X extras.
+ *
+ * The consumer calls are declared weak: while the consumer is not in the
+ * library yet, the consume, latency and idle-consumer workloads print their
+ * JSON line with a "not yet" note instead of failing to link (the Makefile
+ * links libsamsa.a whole, so a defined consumer is always picked up).
+ */
+#include "bench_util.h"
+
+#include "samsa.h"
+#include "samsa/consumer.h"
+
+#pragma weak samsa_assign
+#pragma weak samsa_subscribe
+#pragma weak samsa_consume
+#pragma weak samsa_message_release
+#pragma weak samsa_close
+
+static long g_ok, g_err;
+
+static void die(const char *what, const char *detail)
+{
+    fprintf(stderr, "bench_samsa: %s: %s\n", what, detail ? detail : "");
+    exit(1);
+}
+
+static void set(samsa_conf *cf, const char *k, const char *v)
+{
+    char eb[512];
+
+    if (samsa_conf_set(cf, k, v, eb, sizeof eb) != 0)
+        die(k, eb);
+}
+
+static void dr_cb(void *opaque, const samsa_delivery *d)
+{
+    (void)opaque;
+    if (d->err) {
+        if (!g_err)
+            fprintf(stderr, "bench_samsa: delivery: %s: %s\n",
+                    samsa_err_name(d->err), d->errstr);
+        g_err++;
+    } else {
+        g_ok++;
+    }
+}
+
+/* What the run needs: producer settings (prod), a group (group). */
+static samsa_client *client(const bu_opts *o, int prod, const char *group)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    samsa_client *c;
+    char kv[512], eb[512];
+    int i;
+
+    if (!cf)
+        die("conf", "out of memory");
+    set(cf, "bootstrap.servers", o->bootstrap);
+    set(cf, "client.id", "hbench-samsa");
+    if (prod) {
+        set(cf, "acks", o->acks);
+        set(cf, "enable.idempotence", o->idempotence ? "true" : "false");
+        set(cf, "compression.type", o->codec);
+        if (o->lowlat)
+            set(cf, "linger.ms", "0");
+        samsa_conf_set_delivery_cb(cf, dr_cb, NULL);
+    }
+    if (group) {
+        set(cf, "group.id", group);
+        set(cf, "enable.auto.commit", "false");
+        set(cf, "auto.offset.reset", "earliest");
+    }
+    for (i = 0; i < o->nx; i++) {
+        char *eq;
+
+        snprintf(kv, sizeof kv, "%s", o->x[i]);
+        eq = strchr(kv, '=');
+        *eq = '\0';
+        set(cf, kv, eq + 1);
+    }
+    c = samsa_client_new(cf, eb, sizeof eb);
+    samsa_conf_destroy(cf);
+    if (!c)
+        die("samsa_client_new", eb);
+    if (o->background && samsa_start(c) != 0)
+        die("samsa_start", samsa_client_errstr(c));
+    return c;
+}
+
+static int max_i(int a, int b) { return a > b ? a : b; }
+
+static void produce_one(samsa_client *c, const bu_opts *o, const void *v)
+{
+    samsa_record rec;
+    int rc;
+
+    memset(&rec, 0, sizeof rec);
+    rec.topic = o->topic;
+    rec.partition = SAMSA_PARTITION_ANY;
+    rec.value = v;
+    rec.value_len = (size_t)o->size;
+    rec.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+    rc = samsa_produce(c, &rec, NULL, 60000);
+    if (rc != 0)
+        die("samsa_produce", samsa_client_errstr(c));
+}
+
+static void run_produce(const bu_opts *o, bu_result *r)
+{
+    samsa_client *c = client(o, 1, NULL);
+    int64_t t0 = bu_now_ns();
+    long i;
+    int rc;
+
+    for (i = 0; i < o->n; i++) {
+        produce_one(c, o, bu_payload(i));
+        if (!o->background && (i & 1023) == 0)
+            samsa_poll(c, 0);
+        if ((i & 65535) == 0)
+            r->threads = max_i(r->threads, bu_threads());
+    }
+    rc = samsa_flush(c, 300000);
+    if (rc != 0)
+        fprintf(stderr, "bench_samsa: flush: %s\n", samsa_err_name(rc));
+    r->seconds = (double)(bu_now_ns() - t0) / 1e9;
+    r->threads = max_i(r->threads, bu_threads());
+    r->msgs = g_ok;
+    r->errors = g_err + (o->n - g_ok - g_err);
+    r->bytes = g_ok * o->size;
+    r->cpu_s = bu_cpu_s();
+    samsa_client_destroy(c);
+}
+
+static int consumer_missing(bu_result *r)
+{
+    if (samsa_assign && samsa_consume && samsa_message_release &&
+        samsa_subscribe && samsa_close)
+        return 0;
+    r->note = "not yet: the consumer is not in this libsamsa";
+    r->errors = 1;
+    return 1;
+}
+
+static void assign_all(samsa_client *c, const bu_opts *o)
+{
+    samsa_topic_partition tps[256];
+    int p, n = o->partitions < 256 ? o->partitions : 256;
+
+    memset(tps, 0, sizeof tps);
+    for (p = 0; p < n; p++) {
+        tps[p].topic = o->topic;
+        tps[p].partition = p;
+        tps[p].offset = SAMSA_OFFSET_BEGINNING;
+        tps[p].leader_epoch = -1;
+    }
+    if (samsa_assign(c, tps, (size_t)n) != 0)
+        die("samsa_assign", samsa_client_errstr(c));
+}
+
+static void run_consume(const bu_opts *o, bu_result *r)
+{
+    samsa_client *c;
+    int64_t t0, last;
+
+    if (consumer_missing(r))
+        return;
+    c = client(o, 0, NULL);
+    t0 = last = bu_now_ns();
+    assign_all(c, o);
+    while (r->msgs < o->n) {
+        samsa_message *m = samsa_consume(c, 1000);
+
+        if (!m) {
+            if (bu_now_ns() - last > 30 * 1000000000ll) {
+                fprintf(stderr, "bench_samsa: no message for 30 s at %ld: %s\n",
+                        r->msgs, samsa_client_errstr(c));
+                break;
+            }
+            continue;
+        }
+        last = bu_now_ns();
+        if (m->err) {
+            if (m->err != SAMSA_ERR_PARTITION_EOF)
+                r->errors++;
+        } else {
+            r->msgs++;
+            r->bytes += (long)m->value_len;
+            if ((r->msgs & 65535) == 0)
+                r->threads = max_i(r->threads, bu_threads());
+        }
+        samsa_message_release(m);
+    }
+    r->seconds = (double)(bu_now_ns() - t0) / 1e9;
+    r->threads = max_i(r->threads, bu_threads());
+    r->cpu_s = bu_cpu_s();
+    samsa_close(c, 10000);
+    samsa_client_destroy(c);
+}
+
+/* As peer_rdkafka.c: produce at o->rate with the send time in the first 8
+ * bytes and consume on the same handle; the first second is warm-up. */
+static void run_latency(const bu_opts *o, bu_result *r)
+{
+    long total = o->rate * o->seconds, sent = 0, got = 0, nlat = 0;
+    uint32_t *lat;
+    unsigned char *buf;
+    samsa_client *c;
+    int64_t t0, warm, end, interval = 1000000000ll / o->rate, drain;
+
+    if (consumer_missing(r))
+        return;
+    lat = malloc(sizeof *lat * (size_t)total);
+    buf = malloc((size_t)o->size);
+    if (!lat || !buf)
+        die("latency", "out of memory");
+    c = client(o, 1, NULL);
+    assign_all(c, o);
+    memcpy(buf, bu_payload(0), (size_t)o->size);
+    t0 = bu_now_ns();
+    warm = t0 + 1000000000ll;
+    end = t0 + (int64_t)o->seconds * 1000000000ll;
+    drain = end + 10 * 1000000000ll;
+    while (got < total && bu_now_ns() < drain) {
+        int64_t now = bu_now_ns();
+        samsa_message *m;
+
+        while (sent < total && now >= t0 + sent * interval) {
+            memcpy(buf, &now, sizeof now);
+            produce_one(c, o, buf);
+            sent++;
+        }
+        m = samsa_consume(c, sent < total ? 1 : 100);
+        if (!m)
+            continue;
+        if (!m->err && m->value_len >= 8) {
+            int64_t ts, rnow = bu_now_ns();
+
+            memcpy(&ts, m->value, sizeof ts);
+            got++;
+            if (ts >= warm && nlat < total)
+                lat[nlat++] = (uint32_t)((rnow - ts) / 1000);
+            if ((got & 16383) == 0)
+                r->threads = max_i(r->threads, bu_threads());
+        } else if (m->err && m->err != SAMSA_ERR_PARTITION_EOF) {
+            r->errors++;
+        }
+        samsa_message_release(m);
+    }
+    r->seconds = (double)(bu_now_ns() - t0) / 1e9;
+    r->threads = max_i(r->threads, bu_threads());
+    r->msgs = got;
+    r->bytes = got * o->size;
+    r->errors += total - got;
+    r->cpu_s = bu_cpu_s();
+    bu_percentiles(lat, nlat, r);
+    samsa_flush(c, 10000);
+    samsa_close(c, 10000);
+    samsa_client_destroy(c);
+    free(lat);
+    free(buf);
+}
+
+static void idle_wait(samsa_client *c, const bu_opts *o, int64_t end)
+{
+    int64_t now;
+
+    while ((now = bu_now_ns()) < end) {
+        int ms = (int)((end - now) / 1000000) + 1;
+
+        if (o->background)
+            usleep(ms > 1000 ? 1000000 : (useconds_t)ms * 1000);
+        else
+            samsa_poll(c, ms);
+    }
+}
+
+static void run_idle_producer(const bu_opts *o, bu_result *r)
+{
+    samsa_client *c = client(o, 1, NULL);
+    double c0;
+
+    produce_one(c, o, bu_payload(0));
+    if (samsa_flush(c, 30000) != 0 || g_ok != 1)
+        die("idle-producer", "the first message was not acknowledged");
+    c0 = bu_cpu_s();
+    idle_wait(c, o, bu_now_ns() + (int64_t)o->seconds * 1000000000ll);
+    r->cpu_s = bu_cpu_s() - c0;
+    r->seconds = o->seconds;
+    r->threads = bu_threads();
+    samsa_client_destroy(c);
+}
+
+static void run_idle_consumer(const bu_opts *o, bu_result *r)
+{
+    char group[64];
+    const char *topics[1];
+    samsa_client *c;
+    samsa_message *m;
+    double c0;
+
+    if (consumer_missing(r))
+        return;
+    if (o->group)
+        snprintf(group, sizeof group, "%s", o->group);
+    else
+        snprintf(group, sizeof group, "hbench-samsa-idle-%d", (int)getpid());
+    c = client(o, 0, group);
+    topics[0] = o->topic;
+    if (samsa_subscribe(c, topics, 1) != 0)
+        die("samsa_subscribe", samsa_client_errstr(c));
+    /* give the join a few seconds (no public "assigned" query; the
+     * rebalance callback would do, but polling consume is what users do) */
+    {
+        int64_t until = bu_now_ns() + 5 * 1000000000ll;
+
+        while (bu_now_ns() < until)
+            if ((m = samsa_consume(c, 200)) != NULL)
+                samsa_message_release(m);
+    }
+    c0 = bu_cpu_s();
+    {
+        int64_t end = bu_now_ns() + (int64_t)o->seconds * 1000000000ll, now;
+
+        while ((now = bu_now_ns()) < end) {
+            int ms = (int)((end - now) / 1000000) + 1;
+
+            if ((m = samsa_consume(c, ms > 1000 ? 1000 : ms)) != NULL)
+                samsa_message_release(m);
+        }
+    }
+    r->cpu_s = bu_cpu_s() - c0;
+    r->seconds = o->seconds;
+    r->threads = bu_threads();
+    samsa_close(c, 10000);
+    samsa_client_destroy(c);
+}
+
+/* Admin helper for bench/run.sh: create (replication 1) or delete. */
+static int run_admin(const bu_opts *o, int create)
+{
+    samsa_client *c = client(o, 0, NULL);
+    int rc;
+
+    if (create)
+        rc = samsa_create_topic(c, o->topic, o->partitions, -1, NULL, 0,
+                                30000);
+    else
+        rc = samsa_delete_topic(c, o->topic, 30000);
+    if (rc == SAMSA_ERR_TOPIC_ALREADY_EXISTS ||
+        (!create && rc == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION))
+        rc = 0;
+    if (rc != 0)
+        fprintf(stderr, "bench_samsa: %s %s: %s: %s\n",
+                create ? "create" : "delete", o->topic, samsa_err_name(rc),
+                samsa_client_errstr(c));
+    samsa_client_destroy(c);
+    return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    bu_opts o;
+    bu_result r;
+
+    bu_parse(argc, argv, &o);
+    if (!strcmp(o.workload, "create-topic"))
+        return run_admin(&o, 1);
+    if (!strcmp(o.workload, "delete-topic"))
+        return run_admin(&o, 0);
+    bu_payload_init();
+    memset(&r, 0, sizeof r);
+    r.label = o.label;
+    r.client = o.background ? "samsa-bg" : "samsa";
+    if (!strcmp(o.workload, "produce"))
+        run_produce(&o, &r);
+    else if (!strcmp(o.workload, "consume"))
+        run_consume(&o, &r);
+    else if (!strcmp(o.workload, "latency"))
+        run_latency(&o, &r);
+    else if (!strcmp(o.workload, "idle-producer"))
+        run_idle_producer(&o, &r);
+    else if (!strcmp(o.workload, "idle-consumer"))
+        run_idle_consumer(&o, &r);
+    else
+        bu_usage(argv[0]);
+    bu_print(&r);
+    return r.errors ? 1 : 0;
+}
