@@ -433,15 +433,26 @@ void sc_producer_md_changed(sc_producer *p, const char *topic, unsigned changed)
                       !p->auto_create) ||
                      tm->err == SAMSA_ERR_TOPIC_AUTHORIZATION_FAILED ||
                      tm->err == SAMSA_ERR_INVALID_TOPIC_EXCEPTION;
-        if (final && !t->known) {
+        if (final) {
+            int ferr = tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
+                           ? SAMSA_ERR_UNKNOWN_TOPIC : tm->err;
+            int32_t i;
             snprintf(msg, sizeof msg, "%s: %s%s", t->name,
                      samsa_err_str(tm->err),
                      tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
                          ? " (allow.auto.create.topics is false)" : "");
-            fail_pending(p, t,
-                         tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
-                             ? SAMSA_ERR_UNKNOWN_TOPIC : tm->err,
-                         msg);
+            /* gone (or never there): fail what waits; batches in flight
+             * come back with errors and expire */
+            t->known = false;
+            fail_pending(p, t, ferr, msg);
+            for (i = 0; i < t->npqs; i++) {
+                sc_batch *b;
+                while (t->pqs[i] && (b = sc_acc_pop(t->pqs[i])) != NULL) {
+                    if (p->idempotent && b->base_seq >= 0)
+                        sc_idem_need_bump(p, msg);
+                    sc_producer_report_batch(p, b, ferr, msg, -1, -1);
+                }
+            }
             return;
         }
         sc_mdr_refresh(c->mdr);

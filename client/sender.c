@@ -46,6 +46,8 @@ bool sc_err_retriable(int err)
     case SAMSA_ERR_THROTTLING_QUOTA_EXCEEDED:
     case SAMSA_ERR_CONCURRENT_TRANSACTIONS:
     case SAMSA_ERR_UNKNOWN_SERVER_ERROR:
+    case SAMSA_ERR_UNKNOWN_TOPIC_ID:
+    case SAMSA_ERR_INCONSISTENT_TOPIC_ID:
         return true;
     default:
         return false;
@@ -57,6 +59,8 @@ static bool leader_err(int err)
     return err == SAMSA_ERR_NOT_LEADER_OR_FOLLOWER ||
            err == SAMSA_ERR_LEADER_NOT_AVAILABLE ||
            err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION ||
+           err == SAMSA_ERR_UNKNOWN_TOPIC_ID ||
+           err == SAMSA_ERR_INCONSISTENT_TOPIC_ID ||
            err == SAMSA_ERR_FENCED_LEADER_EPOCH ||
            err == SAMSA_ERR_UNKNOWN_LEADER_EPOCH ||
            err == SAMSA_ERR_KAFKA_STORAGE_ERROR ||

@@ -63,9 +63,11 @@ typedef void samsa_delivery_cb(void *cb_opaque, const samsa_delivery *d);
 void samsa_conf_set_delivery_cb(samsa_conf *conf, samsa_delivery_cb *cb,
                                 void *cb_opaque);
 
-/* Custom partitioner (partitioner=custom is implied once set): return a
- * partition in [0, npartitions), or -1 to let the default choose. Called
- * on the producing thread; must not call back into samsa. */
+/* Custom partitioner (used instead of `partitioner` once set): return a
+ * partition in [0, npartitions), or -1 to let the configured one choose.
+ * Called on the loop's thread (inside samsa_poll in embedded mode, on the
+ * I/O thread in background mode) once the topic's partition count is
+ * known, not inside samsa_produce(); must not call back into samsa. */
 typedef int32_t samsa_partitioner_cb(void *opaque, const char *topic,
                                      const void *key, size_t key_len,
                                      int32_t npartitions);
@@ -76,8 +78,12 @@ void samsa_conf_set_partitioner_cb(samsa_conf *conf, samsa_partitioner_cb *cb,
  * Queue a record. Returns 0 (a delivery report will follow) or an error
  * with no report: SAMSA_ERR_MSG_TOO_LARGE (over message.max.bytes),
  * SAMSA_ERR_QUEUE_FULL (buffer.memory used up and block_ms is 0 or ran
- * out), SAMSA_ERR_UNKNOWN_PARTITION (explicit partition out of range),
- * SAMSA_ERR_FATAL (the idempotent producer hit a fatal error), INVALID_ARG.
+ * out), SAMSA_ERR_FATAL (the idempotent producer hit a fatal error),
+ * SAMSA_ERR_STATE (being destroyed), INVALID_ARG. Partition choice and
+ * topic checks happen later, on the loop thread, once metadata is known:
+ * an explicit partition out of range, or a topic that does not exist with
+ * allow.auto.create.topics=false, come back as a delivery report
+ * (SAMSA_ERR_UNKNOWN_PARTITION / SAMSA_ERR_UNKNOWN_TOPIC).
  * block_ms: how long to wait for buffer space (0 = do not wait; in
  * embedded mode the loop runs meanwhile).
  */
@@ -87,7 +93,10 @@ int samsa_produce(samsa_client *c, const samsa_record *rec, void *opaque,
 /*
  * Produce one record and wait for its acknowledgement (or failure) up to
  * timeout_ms; works in both modes (in embedded mode it runs the loop).
- * Fills *out (may be NULL) like a delivery report; returns its err.
+ * Fills *out (may be NULL) like a delivery report (topic = rec->topic,
+ * errstr valid until the next call on the handle); returns its err, or
+ * SAMSA_ERR_TIMED_OUT (the record may still be delivered later). Its
+ * report goes to *out only, never to the delivery callback.
  */
 int samsa_produce_sync(samsa_client *c, const samsa_record *rec,
                        samsa_delivery *out, int timeout_ms);

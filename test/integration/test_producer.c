@@ -569,6 +569,49 @@ static void test_too_large(void **state)
     dstate_free(&s);
 }
 
+static void test_topic_deleted_mid_run(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    enum { N = 200 };
+    char topic[128];
+    dstate s;
+    samsa_client *c;
+    time_t t0;
+    size_t i, ok = 0;
+
+    (void)state;
+    topic_name(topic, sizeof topic, "deleted");
+    dstate_init(&s, 2 * N);
+    c = client(bs, &s, "allow.auto.create.topics", "false",
+               "delivery.timeout.ms", "3000", "metadata.max.age.ms", "500", NULL);
+    assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
+    produce_keyed(c, topic, N, false);
+    assert_int_equal(samsa_flush(c, 20000), 0);
+    assert_int_equal(s.errors, 0);
+    assert_int_equal(samsa_delete_topic(c, topic, 30000), 0);
+    t0 = time(NULL);
+    for (i = N; i < 2 * N; i++) {
+        samsa_record r = { .topic = topic, .partition = -1, .value = "after",
+                           .value_len = 5, .timestamp_ms = -1 };
+        assert_int_equal(samsa_produce(c, &r, (void *)(uintptr_t)i, 1000), 0);
+    }
+    assert_int_equal(samsa_flush(c, 20000), 0);
+    assert_true(time(NULL) - t0 <= 8);
+    assert_int_equal(s.reports, 2 * N);
+    for (i = N; i < 2 * N; i++) {
+        assert_int_equal(s.r[i].count, 1);
+        if (s.r[i].err == 0)
+            ok++;
+    }
+    print_message("after delete: %zu delivered, first error %s: %s\n", ok,
+                  samsa_err_name(s.first_err), s.first_errstr);
+    assert_int_equal(ok, 0);
+    assert_true(s.first_err == SAMSA_ERR_MSG_TIMED_OUT ||
+                s.first_err == SAMSA_ERR_UNKNOWN_TOPIC);
+    samsa_client_destroy(c);
+    dstate_free(&s);
+}
+
 static void test_unreachable_bootstrap(void **state)
 {
     enum { N = 50 };
@@ -714,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_background_threads),
         cmocka_unit_test(test_unknown_topic_no_autocreate),
         cmocka_unit_test(test_too_large),
+        cmocka_unit_test(test_topic_deleted_mid_run),
         cmocka_unit_test(test_unreachable_bootstrap),
         cmocka_unit_test(test_destroy_reports_undelivered),
         cmocka_unit_test(test_queue_full),
