@@ -136,10 +136,15 @@ int sp_batches_next(sp_batches *it, sp_batch *b)
     }
     it->err = rc;
     it->err_offset = b->base_offset;
-    if (rc == SAMSA_ERR_CRC_MISMATCH)
+    if (rc == SAMSA_ERR_CRC_MISMATCH && b->magic == 2)
         snprintf(it->errmsg, sizeof it->errmsg,
-                 "corrupt batch at base offset %lld: stored CRC 0x%08x, computed other",
-                 (long long)b->base_offset, (unsigned)b->crc);
+                 "corrupt batch at base offset %lld: stored CRC32C 0x%08x, computed 0x%08x",
+                 (long long)b->base_offset, (unsigned)b->crc,
+                 (unsigned)sp_crc32c(0, b->data + V2_ATTR_OFFSET, b->size - V2_ATTR_OFFSET));
+    else if (rc == SAMSA_ERR_CRC_MISMATCH)
+        snprintf(it->errmsg, sizeof it->errmsg,
+                 "corrupt message (magic %d) at offset %lld: CRC-32 mismatch", b->magic,
+                 (long long)b->base_offset);
     else
         snprintf(it->errmsg, sizeof it->errmsg,
                  "bad batch (magic %d) at base offset %lld: %s", b->magic,

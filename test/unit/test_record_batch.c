@@ -273,6 +273,7 @@ static void test_corrupt_every_bit(void **state)
                 assert_int_equal(rc, SAMSA_ERR_CRC_MISMATCH);
                 assert_int_equal(it.err_offset, 100);
                 assert_non_null(strstr(it.errmsg, "base offset 100"));
+                assert_non_null(strstr(it.errmsg, "computed 0x"));
                 assert_int_equal(sp_batches_next(&it, &b), SAMSA_ERR_CRC_MISMATCH);
             } else if (i == 16) {
                 /* magic 3+ is unknown; 0 and 1 read it as a legacy message */
