@@ -10,7 +10,8 @@
  *   kcat -> broker -> samsa: librdkafka (raw snappy, its own lz4 frames).
  *   A fetch cut at a byte limit ends with a partial batch: INCOMPLETE.
  *
- * Topics are hbatch-<what>-<codec>-<pid>. Needs SAMSA_TEST_BOOTSTRAP; the
+ * Topics are hbatch-<what>-<codec>-<pid>. SAMSA_TEST_BATCH_CAPTURE_DIR keeps
+ * the peers' batches as fuzz seeds. Needs SAMSA_TEST_BOOTSTRAP; the
  * Java parts need javac and SAMSA_TEST_KAFKA_LIBS, the kcat part kcat.
  */
 #define _DEFAULT_SOURCE
@@ -286,6 +287,26 @@ static void check_records(sp_bytes recs, const expect *e, const char *codec_name
     sp_writer_free(&scratch);
 }
 
+/* With SAMSA_TEST_BATCH_CAPTURE_DIR set, keep a peer's batches as a seed for
+ * fuzz/corpus/fuzz_record_batch (first byte 1: check CRCs). */
+static void capture(const char *peer, int codec, sp_bytes recs)
+{
+    const char *dir = st_env("SAMSA_TEST_BATCH_CAPTURE_DIR");
+    char path[512];
+    FILE *f;
+
+    if (!dir || recs.len <= 0)
+        return;
+    snprintf(path, sizeof path, "%s/%s_%s", dir, peer, codec_names[codec]);
+    f = fopen(path, "wb");
+    if (!f)
+        return;
+    fputc(1, f);
+    if (fwrite(recs.ptr, 1, (size_t)recs.len, f) != (size_t)recs.len)
+        fprintf(stderr, "# short write to %s\n", path);
+    fclose(f);
+}
+
 static void topic_name(char *buf, size_t n, const char *what, int codec)
 {
     snprintf(buf, n, "hbatch-%s-%s-%ld", what, codec_names[codec], (long)getpid());
@@ -422,6 +443,7 @@ static void test_java_to_broker_to_samsa(void **state)
         recs = fetch(topics[codec], 0, 1 << 20, 1, &c);
         e.codec = codec;
         check_records(recs, &e, codec_names[codec], NREC);
+        capture("java", codec, recs);
         st_call_free(&c);
     }
     fprintf(stderr, "# samsa decoded the Java producer's batches in every codec\n");
@@ -462,6 +484,7 @@ static void test_kcat_to_broker_to_samsa(void **state)
         recs = fetch(topic, 0, 1 << 20, 1, &c);
         e.codec = codec;
         check_records(recs, &e, codec_names[codec], NREC);
+        capture("kcat", codec, recs);
         st_call_free(&c);
     }
 }
