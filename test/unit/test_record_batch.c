@@ -791,6 +791,43 @@ static void test_peer_captures(void **state)
         skip();
 }
 
+/* Attribute bits: LogAppendTime gives every record the max timestamp; the
+ * delete horizon flag is exposed (the base timestamp then holds it). */
+static void test_attribute_flags(void **state)
+{
+    sp_record_in r0 = { T0 + 5, NULL, 0, "a", 1, NULL, 0 };
+    sp_record_in r1 = { T0 + 9, NULL, 0, "b", 1, NULL, 0 };
+    sp_batch_builder bb;
+    sp_writer w;
+    sp_batch b;
+    sp_records rs;
+    sp_record rec;
+    size_t used;
+    (void)state;
+
+    sp_writer_init(&w, NULL, 4096);
+    assert_int_equal(sp_batch_builder_begin(&bb, &w, SP_BATCH_ATTR_LOG_APPEND_TIME |
+                                                     SP_BATCH_ATTR_DELETE_HORIZON), 0);
+    assert_int_equal(sp_batch_append(&bb, &r0), 0);
+    assert_int_equal(sp_batch_append(&bb, &r1), 0);
+    assert_int_equal(sp_batch_builder_finish(&bb, 0, 0, -1, -1, -1, NULL), 0);
+    assert_int_equal(sp_batch_decode(w.buf, w.len, true, &b, &used), 0);
+    assert_int_equal(b.attributes, SP_BATCH_ATTR_LOG_APPEND_TIME | SP_BATCH_ATTR_DELETE_HORIZON);
+    assert_true(b.log_append_time);
+    assert_true(b.has_delete_horizon);
+    assert_false(b.control || b.transactional);
+    assert_int_equal(b.base_timestamp, T0 + 5);
+    assert_int_equal(b.max_timestamp, T0 + 9);
+    assert_int_equal(sp_batch_records(&b, NULL, &rs), 0);
+    assert_int_equal(sp_records_next(&rs, &rec), 0);
+    assert_int_equal(rec.timestamp, T0 + 9);
+    assert_int_equal(rec.timestamp_delta, 0);
+    assert_int_equal(sp_records_next(&rs, &rec), 0);
+    assert_int_equal(rec.timestamp, T0 + 9);
+    assert_int_equal(rec.timestamp_delta, 4);
+    sp_writer_free(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -808,6 +845,7 @@ int main(void)
         cmocka_unit_test(test_zero_allocs),
         cmocka_unit_test(test_alloc_faults),
         cmocka_unit_test(test_peer_captures),
+        cmocka_unit_test(test_attribute_flags),
     };
     return cmocka_run_group_tests_name("record_batch", tests, NULL, NULL);
 }
