@@ -186,19 +186,18 @@ static void fail_v(sn_conn *c, int err, int req_err, sn_conn_event ev,
     c->backoff_until = sn_loop_now_update(c->loop) + delay;
     c->want_connect = false;
 
-    if (c->cfg.state_cb) {
-        c->cfg.state_cb(c->cfg.state_opaque, c, ev, err, c->errstr);
-        if (c->dead)
-            return;
-    }
     {
-        /* take all three first: a callback's new request must not be
-         * failed by this same drop */
+        /* take every pending request before any callback runs: requests
+         * sent from the callbacks wait for the next connection instead of
+         * failing with this drop, and a destroy from a callback leaves the
+         * taken ones to this code (each still completes exactly once) */
         sn_req_list a = c->inflight, b = c->noresp, q = c->queued;
 
         memset(&c->inflight, 0, sizeof c->inflight);
         memset(&c->noresp, 0, sizeof c->noresp);
         memset(&c->queued, 0, sizeof c->queued);
+        if (c->cfg.state_cb)
+            c->cfg.state_cb(c->cfg.state_opaque, c, ev, err, c->errstr);
         fail_list(c, &a, req_err);
         fail_list(c, &b, req_err);
         fail_list(c, &q, req_err);

@@ -694,6 +694,68 @@ static void test_partial_reads(void **state)
     server_stop(s);
 }
 
+/* State callback that sends a new request (first drop) or destroys the
+ * connection (second drop). */
+typedef struct drop_ctx {
+    tctx first, second;
+    int downs;
+    sn_conn *c;
+} drop_ctx;
+
+static void drop_state_cb(void *opaque, sn_conn *c, sn_conn_event ev, int err,
+                          const char *errstr)
+{
+    drop_ctx *d = opaque;
+    sn_request q;
+
+    (void)ev;
+    (void)err;
+    (void)errstr;
+    d->downs++;
+    if (d->downs == 1) {
+        q = av_req(&d->second);
+        assert_int_equal(sn_conn_send(c, &q), 0);
+    } else {
+        sn_conn_destroy(c);
+        d->c = NULL;
+    }
+}
+
+static void test_calls_from_state_callback(void **state)
+{
+    server *s;
+    sn_loop *loop;
+    sn_conn_config cfg;
+    drop_ctx d;
+    sn_request q;
+    char eb[128];
+    (void)state;
+
+    memset(&d, 0, sizeof d);
+    s = server_start(S_CLOSE_HANDSHAKE);
+    cfg_fast(&cfg, NULL);
+    cfg.state_cb = drop_state_cb;
+    cfg.state_opaque = &d;
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &d.c, eb, sizeof eb), 0);
+    q = av_req(&d.first);
+    assert_int_equal(sn_conn_send(d.c, &q), 0);
+    poll_for(loop, &d.second.calls, 1, 3000);
+    /* the request sent from the first drop's callback went to a second
+     * connection, which dropped too; the destroy from that callback still
+     * completed it exactly once, with the drop's error */
+    assert_int_equal(d.downs, 2);
+    assert_null(d.c);
+    assert_int_equal(d.first.calls, 1);
+    assert_int_equal(d.first.err, SAMSA_ERR_TRANSPORT);
+    assert_int_equal(d.second.calls, 1);
+    assert_int_equal(d.second.err, SAMSA_ERR_TRANSPORT);
+    sn_loop_poll(loop, 50);
+    assert_int_equal(d.second.calls, 1);
+    sn_loop_free(loop);
+    server_stop(s);
+}
+
 /* every allocation of a full setup + round trip fails once in turn */
 static void test_alloc_faults(void **state)
 {
@@ -765,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_destroy_from_callback),
         cmocka_unit_test(test_noresp_and_inflight_limit),
         cmocka_unit_test(test_partial_reads),
+        cmocka_unit_test(test_calls_from_state_callback),
         cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
