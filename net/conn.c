@@ -152,6 +152,8 @@ static void close_socket(sn_conn *c)
         close(c->fd);
     c->fd = -1;
     sn_timer_stop(&c->setup_timer);
+    sn_timer_stop(&c->reauth_timer);
+    c->reauth = false;
     sp_writer_free(&c->out);
     c->out_off = 0;
     sp_free(c->alloc, c->in_buf);
@@ -166,6 +168,9 @@ static void close_socket(sn_conn *c)
 
 /* Take the connection down: state callback with err, then every pending
  * request fails with req_err. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 5, 0)))
+#endif
 static void fail_v(sn_conn *c, int err, int req_err, sn_conn_event ev,
                    const char *fmt, va_list ap)
 {
@@ -853,12 +858,36 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
     return !c->dead && c->state != SN_CONN_DOWN;
 }
 
+static void reauth_timer_cb(sn_timer *t)
+{
+    sn_conn *c = t->data;
+
+    enter(c);
+    if (c->state == SN_CONN_READY)
+        sn_conn_reauthenticate(c);
+    leave(c);
+}
+
 void sn_conn_set_ready(sn_conn *c)
 {
+    bool again = c->reauth;
+
     c->state = SN_CONN_READY;
+    c->reauth = false;
     c->failures = 0;
     c->want_connect = false;
     sn_timer_stop(&c->setup_timer);
+    if (c->session_ms > 0) {
+        /* as Java: at 85-95% of the session lifetime */
+        int64_t at = c->session_ms * (850 + (int64_t)(sn_rand_next(&c->rng) % 100)) / 1000;
+
+        (void)sn_timer_start(&c->reauth_timer, at); /* on failure the
+            broker closes the connection at expiry; we reconnect then */
+    }
+    if (again) {
+        transmit(c); /* the owner saw no DOWN, so no second UP */
+        return;
+    }
     if (c->cfg.state_cb) {
         c->cfg.state_cb(c->cfg.state_opaque, c, SN_CONN_EV_UP, 0, "");
         if (c->dead || c->state != SN_CONN_READY)
@@ -913,6 +942,7 @@ int sn_conn_new(sn_loop *loop, const char *host, int port,
     sn_io_init(&c->io, loop, -1, io_cb, c);
     sn_timer_init(&c->setup_timer, loop, setup_timer_cb, c);
     sn_timer_init(&c->req_timer, loop, req_timer_cb, c);
+    sn_timer_init(&c->reauth_timer, loop, reauth_timer_cb, c);
     sp_writer_init(&c->out, alloc, OUT_MAX);
     hl = strlen(host);
     c->host = sp_alloc(alloc, hl + 1);

@@ -6,7 +6,9 @@
  *
  *   DOWN -> RESOLVING -> CONNECTING -> TLS -> APIVERSIONS -> SASL -> READY
  *
- * (TLS only for ssl/sasl_ssl, SASL only for sasl_*). ApiVersions comes
+ * (TLS only for ssl/sasl_ssl, SASL only for sasl_*; a SASL session with
+ * a lifetime, KIP-368, is renewed in place: READY -> SASL -> READY without
+ * state callbacks, new requests waiting meanwhile). ApiVersions comes
  * before SASL, as in the Java client, so SaslHandshake/SaslAuthenticate use
  * negotiated versions (brokers answer ApiVersions before authentication,
  * KIP-35/KIP-43). ApiVersions is sent at v3 and retried at the broker's

@@ -70,6 +70,9 @@ struct sn_conn {
 
     sn_sasl *sasl;
     bool sasl_done; /* the mechanism finished; last answer pending */
+    int64_t session_ms;   /* SaslAuthenticate session lifetime (KIP-368) */
+    bool reauth;          /* re-authenticating a READY connection */
+    sn_timer reauth_timer;
 
     int busy;   /* callbacks on the stack */
     bool dead;  /* destroyed; memory goes when busy drops to 0 */
@@ -94,5 +97,6 @@ int sn_conn_watch(sn_conn *c, unsigned events);
 void sn_conn_transport_ready(sn_conn *c); /* TCP connected */
 void sn_conn_tls_step(sn_conn *c);         /* drive the TLS handshake */
 void sn_conn_setup_reset(sn_conn *c);      /* free SASL state etc. */
+void sn_conn_reauthenticate(sn_conn *c);   /* KIP-368: SASL again */
 
 #endif

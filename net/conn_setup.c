@@ -27,6 +27,24 @@ void sn_conn_setup_reset(sn_conn *c)
     sn_sasl_free(c->sasl);
     c->sasl = NULL;
     c->sasl_done = false;
+    c->session_ms = 0;
+}
+
+/* KIP-368: the broker gave the session a lifetime; authenticate again on
+ * the same connection before it ends. Requests already in flight are
+ * answered first (in order); new ones wait in the queue until READY. */
+void sn_conn_reauthenticate(sn_conn *c)
+{
+    sn_conn_setup_reset(c);
+    c->reauth = true;
+    /* bounded like a setup: a broker that stops answering is dropped */
+    if (sn_timer_start(&c->setup_timer, c->cfg.request_timeout_ms) != 0) {
+        sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
+                     "%s:%d: out of memory re-authenticating", c->host,
+                     c->port);
+        return;
+    }
+    start_sasl(c);
 }
 
 void sn_conn_transport_ready(sn_conn *c)
@@ -256,6 +274,8 @@ static void authenticate_cb(void *opaque, int err, const uint8_t *body,
         sp_arena_free(&arena);
         return;
     }
+    if (resp.session_lifetime_ms > 0)
+        c->session_ms = resp.session_lifetime_ms;
     if (c->sasl_done) {
         sp_arena_free(&arena);
         sn_conn_set_ready(c);

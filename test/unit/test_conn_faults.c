@@ -51,7 +51,8 @@ enum scenario {
     S_CLOSE_HANDSHAKE,  /* close after reading ApiVersions */
     S_SILENT_HANDSHAKE, /* never answer ApiVersions */
     S_COUNT_INFLIGHT,   /* answer only after 2 requests are outstanding */
-    S_TRICKLE           /* a 24 KB answer in 7-byte pieces */
+    S_TRICKLE,          /* a 24 KB answer in 7-byte pieces */
+    S_SASL_REAUTH       /* SASL PLAIN with a 400 ms session (KIP-368) */
 };
 
 typedef struct server {
@@ -61,6 +62,7 @@ typedef struct server {
     atomic_bool stop;
     atomic_int conns;
     atomic_int max_outstanding;
+    atomic_int handshakes;
 } server;
 
 static int read_full(int fd, void *buf, size_t len, int timeout_ms)
@@ -107,19 +109,47 @@ static int read_request(int fd, int16_t *key, int16_t *ver, int32_t *corr)
 
 static void send_apiversions(int fd, int16_t ver, int32_t corr)
 {
-    static sp_api_version_range ranges[] = { { 18, 0, 4 }, { 3, 0, 13 } };
+    static sp_api_version_range ranges[] = { { 18, 0, 4 }, { 3, 0, 13 },
+                                              { 17, 0, 1 }, { 36, 0, 2 } };
     sp_api_versions_resp resp;
     sp_writer w;
     size_t f;
 
     memset(&resp, 0, sizeof resp);
-    resp.api_keys.count = 2;
+    resp.api_keys.count = 4;
     resp.api_keys.items = ranges;
     resp.finalized_features_epoch = -1;
     sp_writer_init(&w, NULL, 1 << 16);
     f = sp_frame_begin(&w);
     sp_write_response_header(&w, 0, corr);
     sp_api_versions_resp_encode(&w, ver, &resp);
+    sp_frame_end(&w, f);
+    st_send_all(fd, w.buf, w.len);
+    sp_writer_free(&w);
+}
+
+/* SaslHandshake v1 (PLAIN offered) or SaslAuthenticate v2 (empty token,
+ * session lifetime 400 ms) answers */
+static void send_sasl(int fd, int16_t key, int32_t corr)
+{
+    sp_writer w;
+    size_t f;
+
+    sp_writer_init(&w, NULL, 1 << 12);
+    f = sp_frame_begin(&w);
+    if (key == 17) {
+        sp_write_response_header(&w, 0, corr);
+        sp_write_i16(&w, 0);
+        sp_write_array_len(&w, 1);
+        sp_write_str(&w, "PLAIN");
+    } else {
+        sp_write_response_header(&w, 1, corr);
+        sp_write_i16(&w, 0);
+        sp_write_compact_nstr(&w, NULL);
+        sp_write_compact_bytes(&w, "", 0);
+        sp_write_i64(&w, 400);
+        sp_write_empty_tags(&w);
+    }
     sp_frame_end(&w, f);
     st_send_all(fd, w.buf, w.len);
     sp_writer_free(&w);
@@ -159,6 +189,12 @@ static void serve_conn(server *s, int fd)
                 continue;
             }
             send_apiversions(fd, ver, corr);
+            continue;
+        }
+        if (s->sc == S_SASL_REAUTH && (key == 17 || key == 36)) {
+            if (key == 17)
+                atomic_fetch_add(&s->handshakes, 1);
+            send_sasl(fd, key, corr);
             continue;
         }
         switch (s->sc) {
@@ -756,6 +792,59 @@ static void test_calls_from_state_callback(void **state)
     server_stop(s);
 }
 
+/* KIP-368: a 400 ms session is renewed on the same connection, silently
+ * (one UP), while requests keep working */
+static void test_sasl_reauthentication(void **state)
+{
+    server *s;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t, t2;
+    sn_request q;
+    char eb[128];
+    int64_t end;
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    memset(&t2, 0, sizeof t2);
+    s = server_start(S_SASL_REAUTH);
+    cfg_fast(&cfg, &t);
+    cfg.request_timeout_ms = 2000;
+    cfg.security = SN_SEC_SASL_PLAINTEXT;
+    cfg.sasl.mechanism = "PLAIN";
+    cfg.sasl.username = "u";
+    cfg.sasl.password = "p";
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    q = av_req(&t);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_for(loop, &t.calls, 1, 3000);
+    assert_int_equal(t.err, 0);
+    end = now_ms() + 1300;
+    while (now_ms() < end) {
+        sn_loop_poll(loop, 20);
+        if (t2.calls == 0 || t2.calls < 20) { /* keep traffic going */
+            if (t2.calls == 0 || sn_conn_pending(c) == 0) {
+                q = av_req(&t2);
+                assert_int_equal(sn_conn_send(c, &q), 0);
+            }
+        }
+    }
+    poll_for(loop, &t2.calls, 1, 2000);
+    fprintf(stderr, "# %d SaslHandshakes on %d connection(s) in ~1.3 s\n",
+            atomic_load(&s->handshakes), atomic_load(&s->conns));
+    assert_int_equal(atomic_load(&s->conns), 1);
+    assert_true(atomic_load(&s->handshakes) >= 3); /* first + 2 renewals */
+    assert_int_equal(t.up, 1);
+    assert_int_equal(t.down, 0);
+    assert_int_equal(t2.err, 0);
+    assert_int_equal(sn_conn_get_state(c), SN_CONN_READY);
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+    server_stop(s);
+}
+
 /* every allocation of a full setup + round trip fails once in turn */
 static void test_alloc_faults(void **state)
 {
@@ -828,6 +917,7 @@ int main(void)
         cmocka_unit_test(test_noresp_and_inflight_limit),
         cmocka_unit_test(test_partial_reads),
         cmocka_unit_test(test_calls_from_state_callback),
+        cmocka_unit_test(test_sasl_reauthentication),
         cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
