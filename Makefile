@@ -20,6 +20,7 @@ SOVERSION := 0
 PREFIX    ?= /usr/local
 LIBDIR    ?= $(PREFIX)/lib
 INCDIR    ?= $(PREFIX)/include
+BINDIR    ?= $(PREFIX)/bin
 KAFKA_VERSION ?= 4.4.0
 SANITIZE  ?= 1
 WERROR    ?= 0
@@ -274,8 +275,9 @@ $(BUILD)/samsa.pc: Makefile
 	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lsamsa' \
 	    'Libs.private: $(strip $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS))' > $(BUILD)/samsa.pc
 
-install: lib $(BUILD)/samsa.pc
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/samsa/protocol
+install: lib tools $(BUILD)/samsa.pc
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR)/samsa/protocol $(DESTDIR)$(BINDIR)
+	install -m 755 $(BUILD)/samsa $(DESTDIR)$(BINDIR)/
 	install -m 644 include/samsa.h $(DESTDIR)$(INCDIR)/
 	install -m 644 $(PUB_HDR) $(DESTDIR)$(INCDIR)/samsa/
 	install -m 644 $(PROTO_HDR) $(DESTDIR)$(INCDIR)/samsa/protocol/
@@ -288,6 +290,7 @@ install: lib $(BUILD)/samsa.pc
 uninstall:
 	rm -rf $(DESTDIR)$(INCDIR)/samsa $(DESTDIR)$(INCDIR)/samsa.h
 	rm -f $(DESTDIR)$(LIBDIR)/libsamsa* $(DESTDIR)$(LIBDIR)/pkgconfig/samsa.pc
+	rm -f $(DESTDIR)$(BINDIR)/samsa
 
 # ---------------------------------------------------------------- docs
 # Regenerate the generated parts of docs/ from the tables in the code.
@@ -295,8 +298,16 @@ docs: $(SCHEMA_DUMP) $(CONF_DOC)
 	@scripts/gen-docs.sh $(dir $(SCHEMA_DUMP))
 
 # ---------------------------------------------------------------- tools
-TOOLS := $(BUILD)/samsa-probe
+# tools/samsa: the kcat-like command line tool (public API only, static
+# link so it runs from the build tree); samsa-probe: ApiVersions check.
+CLI_SRC := $(sort $(wildcard tools/samsa/*.c))
+CLI_HDR := $(wildcard tools/samsa/*.h)
+TOOLS := $(BUILD)/samsa-probe $(BUILD)/samsa
 tools: $(TOOLS)
+
+$(BUILD)/samsa: $(CLI_SRC) $(CLI_HDR) $(LIBA)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) -Itools/samsa $(CSTD) $(OPT) $(WARN) $(CFLAGS) $(CLI_SRC) -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS) $(LDFLAGS)
 
 $(BUILD)/samsa-probe: tools/probe.c $(LIBA)
 	$(say) CCLD $@

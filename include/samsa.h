@@ -13,6 +13,7 @@
 #include "samsa/error.h"
 #include "samsa/producer.h"
 #include "samsa/admin.h"
+#include "samsa/describe.h"
 #include "samsa/version.h"
 
 #endif
