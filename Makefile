@@ -375,13 +375,12 @@ BENCH_DIR   := $(BUILD)/bench
 BENCH_SAMSA := $(BENCH_DIR)/bench_samsa
 BENCH_RDK   := $(BENCH_DIR)/peer_rdkafka
 BENCH_CC     = $(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS)
-# whole archive: bench_samsa declares the consumer calls weak and must see
-# them whenever the library has them
+# the consume workloads are compiled in once libsamsa.a has samsa_consume
 $(BENCH_SAMSA): bench/bench_samsa.c bench/bench_util.h $(LIBA)
 	@mkdir -p $(@D)
 	$(say) CCLD $@
-	$(Q)$(BENCH_CC) $< -o $@ -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive \
-		$(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
+	$(Q)$(BENCH_CC) $$(nm -g --defined-only $(LIBA) 2>/dev/null | grep -q ' T samsa_consume$$$$' && \
+		echo -DBENCH_HAVE_CONSUMER=1) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
 $(BENCH_RDK): bench/peer_rdkafka.c bench/bench_util.h
 	@mkdir -p $(@D)
 	$(say) CCLD $@

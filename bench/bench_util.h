@@ -55,7 +55,7 @@ typedef struct bu_opts {
     int nx;
 } bu_opts;
 
-static void bu_usage(const char *prog)
+static inline void bu_usage(const char *prog)
 {
     fprintf(stderr,
             "usage: %s -w produce|consume|latency|idle-producer|idle-consumer"
@@ -69,7 +69,7 @@ static void bu_usage(const char *prog)
     exit(2);
 }
 
-static int bu_parse(int argc, char **argv, bu_opts *o)
+static inline int bu_parse(int argc, char **argv, bu_opts *o)
 {
     int ch;
 
@@ -119,7 +119,7 @@ static int bu_parse(int argc, char **argv, bu_opts *o)
     return 0;
 }
 
-static int64_t bu_now_ns(void)
+static inline int64_t bu_now_ns(void)
 {
     struct timespec ts;
 
@@ -127,7 +127,7 @@ static int64_t bu_now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static double bu_cpu_s(void)
+static inline double bu_cpu_s(void)
 {
     struct rusage ru;
 
@@ -136,7 +136,7 @@ static double bu_cpu_s(void)
            (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 }
 
-static long bu_peak_rss_kb(void)
+static inline long bu_peak_rss_kb(void)
 {
     struct rusage ru;
 
@@ -145,7 +145,7 @@ static long bu_peak_rss_kb(void)
 }
 
 /* Threads of this process now (/proc/self/status), 0 if unreadable. */
-static int bu_threads(void)
+static inline int bu_threads(void)
 {
     char line[256];
     int n = 0;
@@ -166,7 +166,7 @@ static int bu_threads(void)
 #define BU_POOL (1 << 16)
 static unsigned char bu_pool[BU_POOL + 1048576];
 
-static void bu_payload_init(void)
+static inline void bu_payload_init(void)
 {
     uint64_t x = 0x9E3779B97F4A7C15ull;
     size_t i;
@@ -179,7 +179,7 @@ static void bu_payload_init(void)
     }
 }
 
-static unsigned char *bu_payload(long i)
+static inline unsigned char *bu_payload(long i)
 {
     return bu_pool + ((unsigned long)i * 7919u) % BU_POOL;
 }
@@ -199,7 +199,7 @@ typedef struct bu_result {
     const char *note;
 } bu_result;
 
-static int bu_cmp_u32(const void *a, const void *b)
+static inline int bu_cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -207,7 +207,7 @@ static int bu_cmp_u32(const void *a, const void *b)
 }
 
 /* Sort v[0..n) and fill the percentiles (nearest rank). */
-static void bu_percentiles(uint32_t *v, long n, bu_result *r)
+static inline void bu_percentiles(uint32_t *v, long n, bu_result *r)
 {
     if (n <= 0)
         return;
@@ -219,7 +219,7 @@ static void bu_percentiles(uint32_t *v, long n, bu_result *r)
     r->p999_us = v[(long)(0.999 * (double)(n - 1))];
 }
 
-static void bu_print(const bu_result *r)
+static inline void bu_print(const bu_result *r)
 {
     double secs = r->seconds > 0 ? r->seconds : 1e-9;
 

@@ -196,7 +196,7 @@ def main():
         md += ["## Minimal producer binary (connect, produce one, flush), stripped", "",
                "| build | links | bytes | threads | note |", "|---|---|---|---|---|"]
         for k in ["samsa_all_static", "samsa_nosasl_static", "samsa_none_static", "samsa_all_archive",
-                  "rdkafka_static", "rdkafka_archive"]:
+                  "samsa_none_archive", "rdkafka_static", "rdkafka_archive"]:
             e = static.get(k)
             if not e:
                 continue
@@ -208,7 +208,7 @@ def main():
                 md.append(f"| {name} | shared library, stripped | {fnum(e['bytes'])} | | needs: {e['deps']} |")
         md.append("")
         ra = static.get("rdkafka_archive", {})
-        for k in ["samsa_all_archive", "samsa_none_static"]:
+        for k in ["samsa_all_archive", "samsa_none_archive"]:
             sa = static.get(k, {})
             if sa.get("ok") and ra.get("ok"):
                 rr = sa["bytes"] / ra["bytes"]

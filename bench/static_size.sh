@@ -10,6 +10,7 @@
 #   samsa, every feature but WITH_SASL (GSSAPI), fully static
 #   samsa, every WITH_*=0, fully static
 #   samsa, every feature, libsamsa.a static + system libraries shared
+#   samsa, every WITH_*=0, libsamsa.a static + libc shared
 #   librdkafka, fully static                 (same libsasl2.a problem)
 #   librdkafka.a static + system libraries shared
 # and the shared libraries themselves (libsamsa.so, librdkafka.so.1).
@@ -91,6 +92,8 @@ link samsa_none_static "fully static, every WITH_*=0" "$here/min_samsa.c" min_sa
 # shellcheck disable=SC2046
 link samsa_all_archive "libsamsa.a static (every feature), system libraries shared" \
     "$here/min_samsa.c" min_samsa_archive "$lib_all" $(libs_for 1 1 1 1 1 1)
+link samsa_none_archive "libsamsa.a static (every WITH_*=0), libc shared" \
+    "$here/min_samsa.c" min_samsa_none_archive "$lib_none" -lpthread
 
 rdk_static_libs=$(pkg-config --static --libs rdkafka 2>/dev/null || echo "-lrdkafka")
 # shellcheck disable=SC2086
