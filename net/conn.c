@@ -182,6 +182,8 @@ static void fail_v(sn_conn *c, int err, int req_err, sn_conn_event ev,
     vsnprintf(c->errstr, sizeof c->errstr, fmt, ap);
     close_socket(c);
     c->state = SN_CONN_DOWN;
+    if (was >= SN_CONN_CONNECTING)
+        c->addr_base++;
     if (was == SN_CONN_READY)
         c->failures = 0; /* a working connection dropped: start over */
     delay = sn_backoff_ms(c->cfg.reconnect_backoff_ms,
@@ -376,13 +378,16 @@ static void addr_str(const sn_addr *a, char *buf, size_t len)
         snprintf(buf, len, "?");
 }
 
-/* Try addrs[addr_i..]; on the last failure the connection fails. */
+/* Try the addresses not tried yet in this attempt, starting at addr_base
+ * (which moves on after every failed attempt, as Java's
+ * ClusterConnectionStates does, so a black-holed first address cannot
+ * hold the connection forever); after the last one the attempt fails. */
 static void try_next_addr(sn_conn *c, int last_errno)
 {
     char ip[64] = "";
 
     while (c->addr_i < c->naddrs) {
-        const sn_addr *a = &c->addrs[c->addr_i];
+        const sn_addr *a = &c->addrs[(c->addr_base + c->addr_i) % c->naddrs];
         int fd;
 
         addr_str(a, ip, sizeof ip);

@@ -42,7 +42,8 @@ struct sn_conn {
     sn_transport *tp;
     sn_resolve *resolve;
     sn_addr addrs[SN_RESOLVE_MAX_ADDRS];
-    size_t naddrs, addr_i;
+    size_t naddrs, addr_i; /* addr_i: tries so far in this attempt */
+    size_t addr_base;      /* first address tried; moves on each failure */
 
     sn_timer setup_timer; /* setup timeout, or the end of a backoff */
     sn_timer req_timer;   /* earliest request deadline */
