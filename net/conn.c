@@ -32,7 +32,6 @@
 
 static void start_connect(sn_conn *c);
 static void transmit(sn_conn *c);
-static void arm_req_timer(sn_conn *c);
 
 /* ---- small helpers ---- */
 
@@ -66,6 +65,7 @@ static bool leave(sn_conn *c)
 
 static void list_push(sn_req_list *l, sn_req *r)
 {
+    r->where = l;
     r->next = NULL;
     r->prev = l->tail;
     if (l->tail)
@@ -78,6 +78,7 @@ static void list_push(sn_req_list *l, sn_req *r)
 
 static void list_push_front(sn_req_list *l, sn_req *r)
 {
+    r->where = l;
     r->prev = NULL;
     r->next = l->head;
     if (l->head)
@@ -99,11 +100,13 @@ static void list_unlink(sn_req_list *l, sn_req *r)
     else
         l->tail = r->prev;
     r->prev = r->next = NULL;
+    r->where = NULL;
     l->n--;
 }
 
 static void req_free(sn_conn *c, sn_req *r)
 {
+    sn_timer_stop(&r->timer);
     sp_free(c->alloc, r->body);
     sp_free(c->alloc, r);
 }
@@ -211,7 +214,6 @@ static void fail_v(sn_conn *c, int err, int req_err, sn_conn_event ev,
     }
     if (c->dead)
         return;
-    arm_req_timer(c);
     /* work queued from the callbacks, or the owner asked: reconnect after
      * the backoff */
     if (c->queued.n > 0 || c->want_connect)
@@ -259,82 +261,29 @@ static void setup_timer_cb(sn_timer *t)
     leave(c);
 }
 
-static int64_t earliest(const sn_req_list *l, int64_t best)
+/* A request's own timeout. Queued: it just fails. In flight: responses
+ * come in order, so one lost answer takes the connection down. */
+static void req_timeout_cb(sn_timer *t)
 {
-    const sn_req *r;
-
-    for (r = l->head; r; r = r->next)
-        if (r->deadline_ms != INT64_MAX && (best < 0 || r->deadline_ms < best))
-            best = r->deadline_ms;
-    return best;
-}
-
-static void arm_req_timer(sn_conn *c)
-{
-    int64_t when = earliest(&c->queued, -1);
-
-    when = earliest(&c->inflight, when);
-    when = earliest(&c->noresp, when);
-    if (when < 0) {
-        sn_timer_stop(&c->req_timer);
-        return;
-    }
-    if (sn_timer_active(&c->req_timer) && c->req_timer.deadline_ms == when)
-        return;
-    /* on heap growth failure the timer stays off: the setup timeout or a
-     * later request re-arms it */
-    (void)sn_timer_start(&c->req_timer, when - sn_loop_now_update(c->loop));
-}
-
-static void req_timer_cb(sn_timer *t)
-{
-    sn_conn *c = t->data;
-    int64_t now = sn_loop_now_update(c->loop);
-    sn_req *r, *next;
+    sn_req *r = t->data;
+    sn_conn *c = r->conn;
+    sn_req_list *l = r->where;
+    int16_t key = r->key;
+    int32_t corr = r->corr;
 
     enter(c);
-    /* queued requests past their deadline just fail */
-    for (r = c->queued.head; r && !c->dead; r = next) {
-        next = r->next;
-        if (r->deadline_ms > now)
-            continue;
-        list_unlink(&c->queued, r);
+    if (l == &c->queued) {
+        list_unlink(l, r);
         complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
-        next = c->queued.head; /* the callback may have changed the list */
+    } else if (l == &c->inflight || l == &c->noresp) {
+        list_unlink(l, r);
+        complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
+        if (!c->dead)
+            fail_timed_out(c,
+                           "%s:%d: request (api key %d, correlation id %d) "
+                           "timed out; closing the connection",
+                           c->host, c->port, key, corr);
     }
-    /* in flight: responses come in order, so one lost answer takes the
-     * connection down */
-    if (!c->dead) {
-        sn_req *late = NULL;
-
-        for (r = c->inflight.head; r; r = r->next)
-            if (r->deadline_ms <= now) {
-                late = r;
-                break;
-            }
-        if (!late)
-            for (r = c->noresp.head; r; r = r->next)
-                if (r->deadline_ms <= now) {
-                    late = r;
-                    break;
-                }
-        if (late) {
-            int16_t key = late->key;
-            int32_t corr = late->corr;
-
-            list_unlink(late->flags & SN_REQ_NO_RESPONSE ? &c->noresp
-                                                         : &c->inflight,
-                        late);
-            complete(c, late, SAMSA_ERR_TIMED_OUT, NULL, 0);
-            if (!c->dead)
-                fail_timed_out(c,
-                             "%s:%d: request (api key %d, correlation id "
-                             "%d) timed out; closing the connection",
-                             c->host, c->port, key, corr);
-        }
-    }
-    if (!c->dead)
-        arm_req_timer(c);
     leave(c);
 }
 
@@ -748,8 +697,6 @@ static void io_cb(sn_io *io, unsigned events)
     if (!c->dead && c->tp && c->state >= SN_CONN_APIVERSIONS &&
         c->out_off >= c->out.len)
         sn_conn_watch(c, SN_IO_READ);
-    if (!c->dead)
-        arm_req_timer(c);
     leave(c);
 }
 
@@ -768,8 +715,15 @@ static sn_req *req_new(sn_conn *c, int16_t key, int16_t version,
     r->flags = flags;
     r->cb = cb;
     r->opaque = opaque;
-    r->deadline_ms = sn_loop_now_update(c->loop) +
-                     (timeout_ms > 0 ? timeout_ms : c->cfg.request_timeout_ms);
+    r->conn = c;
+    sn_timer_init(&r->timer, c->loop, req_timeout_cb, r);
+    /* a timer per request: O(log n) in the loop's heap */
+    if (timeout_ms >= 0 &&
+        sn_timer_start(&r->timer, timeout_ms > 0 ? timeout_ms
+                                                 : c->cfg.request_timeout_ms) != 0) {
+        sp_free(c->alloc, r);
+        return NULL;
+    }
     return r;
 }
 
@@ -827,7 +781,6 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
         return SAMSA_ERR_NO_MEMORY;
     }
     list_push(&c->queued, r);
-    arm_req_timer(c);
     /* written by the loop on the next poll (EPOLLOUT), never from here */
     if (c->state == SN_CONN_READY)
         (void)sn_io_set(&c->io, SN_IO_READ | SN_IO_WRITE); /* on failure the
@@ -848,7 +801,8 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
         sp_writer_free(body);
         return false;
     }
-    r = req_new(c, key, version, 0, c->cfg.request_timeout_ms, cb, c);
+    /* no timer of its own: bounded by the setup timeout */
+    r = req_new(c, key, version, 0, -1, cb, c);
     if (!r) {
         sp_writer_free(body);
         sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
@@ -856,7 +810,6 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
         return false;
     }
     r->internal = true;
-    r->deadline_ms = INT64_MAX; /* bounded by the setup timeout instead */
     r->body = sp_writer_detach(body, &r->body_len);
     list_push_front(&c->queued, r);
     transmit(c);
@@ -946,7 +899,6 @@ int sn_conn_new(sn_loop *loop, const char *host, int port,
     c->rng = (uint32_t)(uintptr_t)c ^ (uint32_t)sn_loop_now_update(loop);
     sn_io_init(&c->io, loop, -1, io_cb, c);
     sn_timer_init(&c->setup_timer, loop, setup_timer_cb, c);
-    sn_timer_init(&c->req_timer, loop, req_timer_cb, c);
     sn_timer_init(&c->reauth_timer, loop, reauth_timer_cb, c);
     sp_writer_init(&c->out, alloc, OUT_MAX);
     hl = strlen(host);
@@ -967,7 +919,6 @@ void sn_conn_destroy(sn_conn *c)
     c->dead = true;
     enter(c);
     close_socket(c);
-    sn_timer_stop(&c->req_timer);
     c->state = SN_CONN_DOWN;
     /* callbacks may call sn_conn_* on this connection: they see it dead */
     for (;;) {

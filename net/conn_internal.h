@@ -16,7 +16,9 @@ typedef struct sn_req {
     int32_t corr;
     unsigned flags;
     bool internal;        /* handshake request, sent before READY */
-    int64_t deadline_ms;
+    sn_timer timer;       /* request timeout (not for internal requests) */
+    struct sn_conn *conn;
+    struct sn_req_list *where; /* the list it is in */
     size_t wire_end;      /* end offset in the out buffer (no-response) */
     sn_response_cb cb;
     void *opaque;
@@ -46,7 +48,6 @@ struct sn_conn {
     size_t addr_base;      /* first address tried; moves on each failure */
 
     sn_timer setup_timer; /* setup timeout, or the end of a backoff */
-    sn_timer req_timer;   /* earliest request deadline */
     unsigned failures;    /* consecutive failed attempts */
     unsigned attempts;
     int64_t backoff_until;
