@@ -313,6 +313,17 @@ $(BUILD)/samsa-probe: tools/probe.c $(LIBA)
 	$(say) CCLD $@
 	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(SYS_LIBS) $(LDFLAGS)
 
+# ---------------------------------------------------------------- examples
+# Each examples/NAME.c is one program using only <samsa.h>.
+EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
+EXAMPLE_BIN := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRC))
+examples: $(EXAMPLE_BIN)
+
+$(BUILD)/examples/%: examples/%.c $(LIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS) $(LDFLAGS)
+
 # ---------------------------------------------------------------- demo
 demo: lib tools
 	@scripts/demo.sh "$(BUILD)"
