@@ -168,26 +168,35 @@ static void ctx_free(sa_ctx *c)
     sp_free(c->alloc, c->sub);
     sp_free(c->alloc, c->tsub_off);
     sp_free(c->alloc, c->tsub);
+    sp_free(c->alloc, c->thash);
     memset(c, 0, sizeof *c);
+}
+
+static uint32_t name_hash(sp_str s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    int32_t i;
+
+    for (i = 0; i < s.len; i++) {
+        h ^= (uint8_t)s.ptr[i];
+        h *= 16777619u;
+    }
+    return h;
 }
 
 bool sa_topic_rank(const sa_ctx *c, sp_str name, uint32_t *rank)
 {
-    uint32_t lo = 0, hi = c->nt;
+    uint32_t h;
 
-    if (name.len < 0)
+    if (name.len < 0 || !c->thash)
         return false;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        int r = sc_java_strcmp(c->in->topics[c->tord[mid]].name, name);
-        if (r == 0) {
-            *rank = mid;
+    /* names are equal only when their bytes are (sc_java_strcmp agrees) */
+    for (h = name_hash(name) & c->hmask; c->thash[h]; h = (h + 1) & c->hmask) {
+        sp_str t = c->in->topics[c->tord[c->thash[h] - 1]].name;
+        if (t.len == name.len && (name.len == 0 || memcmp(t.ptr, name.ptr, (size_t)name.len) == 0)) {
+            *rank = c->thash[h] - 1;
             return true;
         }
-        if (r < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
     }
     return false;
 }
@@ -238,7 +247,7 @@ static int check_input(const sc_assign_input *in)
 static int ctx_init(sa_ctx *c, const samsa_allocator *alloc, const sc_assign_input *in)
 {
     const samsa_allocator *a = alloc;
-    uint32_t i, t, nm, nt;
+    uint32_t i, t, nm, nt, *stamp;
     uint64_t total = 0, nsub = 0;
     int err;
 
@@ -281,6 +290,17 @@ static int ctx_init(sa_ctx *c, const samsa_allocator *alloc, const sc_assign_inp
             return SAMSA_ERR_INVALID_ARG;
     for (t = 0; t < nt; t++)
         c->tbase[t + 1] = c->tbase[t] + (uint32_t)in->topics[c->tord[t]].partitions;
+    for (c->hmask = 15; c->hmask < 2 * nt; c->hmask = c->hmask * 2 + 1)
+        ;
+    c->thash = sp_calloc(a, (size_t)c->hmask + 1, sizeof *c->thash);
+    if (!c->thash)
+        return SAMSA_ERR_NO_MEMORY;
+    for (t = 0; t < nt; t++) {
+        uint32_t h = name_hash(in->topics[c->tord[t]].name) & c->hmask;
+        while (c->thash[h])
+            h = (h + 1) & c->hmask;
+        c->thash[h] = t + 1;
+    }
 
     /* subscriptions: known topics only, as sorted unique topic ranks */
     for (i = 0; i < nm; i++)
@@ -290,19 +310,29 @@ static int ctx_init(sa_ctx *c, const samsa_allocator *alloc, const sc_assign_inp
     c->sub = sp_calloc(a, (size_t)nsub + 1, sizeof *c->sub);
     if (!c->sub)
         return SAMSA_ERR_NO_MEMORY;
+    stamp = sp_calloc(a, nt + 1, sizeof *stamp);
+    if (!stamp)
+        return SAMSA_ERR_NO_MEMORY;
     for (i = 0; i < nm; i++) {
         const sc_assign_member *m = &in->members[c->mord[i]];
-        uint32_t start = c->sub_off[i], n = start, k, w;
+        uint32_t start = c->sub_off[i], n = start, k;
         size_t j;
         for (j = 0; j < m->ntopics; j++)
-            if (sa_topic_rank(c, m->topics[j], &t))
+            if (sa_topic_rank(c, m->topics[j], &t) && stamp[t] != i + 1) {
+                stamp[t] = i + 1; /* once per member */
                 c->sub[n++] = t;
-        sa_sort(c->sub + start, n - start, cmp_u32, NULL);
-        for (k = start, w = start; k < n; k++)
-            if (w == start || c->sub[w - 1] != c->sub[k])
-                c->sub[w++] = c->sub[k];
-        c->sub_off[i + 1] = w;
+            }
+        k = n - start;
+        if ((uint64_t)k * 16 > nt) /* many: reading the marks in order is cheaper */
+            for (t = 0, n = start; t < nt; t++) {
+                if (stamp[t] == i + 1)
+                    c->sub[n++] = t;
+            }
+        else
+            sa_sort(c->sub + start, k, cmp_u32, NULL);
+        c->sub_off[i + 1] = n;
     }
+    sp_free(a, stamp);
 
     /* and the reverse: members per topic, ascending rank */
     for (i = 0; i < c->sub_off[nm]; i++)

@@ -27,6 +27,8 @@ typedef struct sa_ctx {
     uint32_t *sub;      /* topic ranks, ascending, unique per member */
     uint32_t *tsub_off; /* nt + 1: topic rank -> its members in tsub[] */
     uint32_t *tsub;     /* member ranks, ascending */
+    uint32_t *thash;    /* topic name hash table: rank + 1, 0 = empty */
+    uint32_t hmask;
 } sa_ctx;
 
 typedef int (*sa_plan_fn)(const sa_ctx *c, int32_t *owner, size_t *withheld);
