@@ -10,6 +10,7 @@
 #include "client_int.h"
 #include "alloc.h"
 #include "brokers.h"
+#include "consumer_int.h"
 #include "metadata_refresh.h"
 #include "producer_int.h"
 
@@ -151,6 +152,8 @@ void sc_client_md_changed(samsa_client *c, const char *topic, unsigned changed)
 {
     if (c->producer)
         sc_producer_md_changed(c->producer, topic, changed);
+    if (c->consumer)
+        sc_consumer_md_changed(c->consumer, topic, changed);
     sc_admin_conn_event(c);
 }
 
@@ -253,6 +256,8 @@ void samsa_client_destroy(samsa_client *c)
     sc_admin_destroy_all(c);
     sc_producer_destroy(c->producer);
     c->producer = NULL;
+    sc_consumer_destroy(c->consumer);
+    c->consumer = NULL;
     sc_mdr_free(c->mdr);
     c->mdr = NULL;
     if (c->loop)

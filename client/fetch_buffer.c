@@ -50,6 +50,16 @@ static void discharge(sc_prefetch *pf, size_t n)
         pf->wake(pf->wake_opaque);
 }
 
+void sc_prefetch_add(sc_prefetch *pf, size_t n)
+{
+    charge(pf, n);
+}
+
+void sc_prefetch_sub(sc_prefetch *pf, size_t n)
+{
+    discharge(pf, n);
+}
+
 sc_fetch_buf *sc_fetch_buf_new(const samsa_allocator *alloc, sc_prefetch *pf,
                                size_t len)
 {

@@ -53,6 +53,11 @@ bool sc_prefetch_full(const sc_prefetch *pf);
 /* Bytes that may still be fetched (limit - used, or 0). */
 size_t sc_prefetch_room(const sc_prefetch *pf);
 
+/* Charge / discharge bytes held outside fetch buffers (message structs);
+ * sc_prefetch_sub wakes like a buffer release. Any thread. */
+void sc_prefetch_add(sc_prefetch *pf, size_t n);
+void sc_prefetch_sub(sc_prefetch *pf, size_t n);
+
 typedef struct sc_fetch_buf {
     atomic_uint refs;
     const samsa_allocator *alloc;

@@ -159,6 +159,15 @@ bool sc_off_fetched(sc_offsets *o, uint32_t gen, int64_t next_offset,
     return true;
 }
 
+void sc_off_rewind(sc_offsets *o)
+{
+    if (o->state != SC_POS_VALID || o->position < 0)
+        return;
+    o->gen++;
+    o->fetch_offset = o->position;
+    o->fetch_epoch = o->position_epoch;
+}
+
 void sc_off_consumed(sc_offsets *o, int64_t offset, int32_t epoch)
 {
     if (offset + 1 > o->position || o->position < 0) {

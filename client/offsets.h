@@ -125,6 +125,11 @@ void sc_off_marks(sc_offsets *o, int64_t high_watermark,
 bool sc_off_fetched(sc_offsets *o, uint32_t gen, int64_t next_offset,
                     int32_t epoch);
 
+/* Forget what was fetched beyond the position (pause, or buffered
+ * messages dropped): the next fetch starts at the position again and
+ * answers in flight become stale. Only when VALID with a position. */
+void sc_off_rewind(sc_offsets *o);
+
 /* The application got the record at offset (epoch): position moves past
  * it. */
 void sc_off_consumed(sc_offsets *o, int64_t offset, int32_t epoch);

@@ -12,6 +12,7 @@
 #include "samsa/conf.h"
 #include "samsa/error.h"
 #include "samsa/producer.h"
+#include "samsa/consumer.h"
 #include "samsa/admin.h"
 #include "samsa/describe.h"
 #include "samsa/version.h"

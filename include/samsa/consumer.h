@@ -50,10 +50,12 @@
  * says, or, with NULL lists, the positions (what consume returned), which
  * is also what enable.auto.commit commits every auto.commit.interval.ms.
  *
- * STATUS (this release): the contract is fixed; the building blocks are
- * in client/ (fetch_buffer, fetch_parse, fetch_session, offsets). The
- * calls below land with client/consumer.c; see docs/consumer.md for what
- * is implemented.
+ * WHERE: client/consumer.c (assign, consume, release, headers, seek,
+ * pause, positions, watermarks, lag, close) on top of consumer_fetch.c
+ * and the building blocks fetch_buffer, fetch_parse, fetch_session and
+ * offsets; the group calls (subscribe, commits, committed, rebalance
+ * callback) are the group code's (client/cgrp*.c). docs/consumer.md says
+ * what is implemented and tested.
  */
 #ifndef SAMSA_CONSUMER_H
 #define SAMSA_CONSUMER_H
@@ -231,7 +233,9 @@ int samsa_seek_timestamp(samsa_client *c, const char *topic,
                          int32_t partition, int64_t timestamp_ms);
 
 /* Stop / restart fetching tps[0..n) (assignment is kept; a rebalance does
- * not resume them). Buffered messages of paused partitions are kept. */
+ * not resume them). Messages of a paused partition already buffered are
+ * dropped (not returned while paused) and fetched again after resume,
+ * from the position. 0, or NOT_FOUND when one was not assigned. */
 int samsa_pause(samsa_client *c, const samsa_topic_partition *tps, size_t n);
 int samsa_resume(samsa_client *c, const samsa_topic_partition *tps, size_t n);
 

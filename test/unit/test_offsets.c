@@ -147,7 +147,17 @@ static void test_fetch_and_consume_move_separately(void **state)
     sc_off_consumed(&o, 5, -1); /* an old message: the position stays */
     assert_int_equal(o.position, 20);
 
+    /* rewind (pause): fetch again from the position, in-flight is stale */
+    assert_true(sc_off_fetched(&o, o.gen, 60, 2));
+    g = o.gen;
+    sc_off_rewind(&o);
+    assert_int_equal(o.fetch_offset, 20);
+    assert_true(o.gen != g);
+    assert_false(sc_off_fetched(&o, g, 80, 2));
+
     sc_off_init(&o);
+    sc_off_rewind(&o); /* nothing known: no change */
+    assert_int_equal(o.gen, 0);
     assert_int_equal(sc_off_lag(&o, false), -1);
     o.high_watermark = 5;
     o.position = 9;

@@ -1,0 +1,832 @@
+/*
+ * client/consumer.c - the consumer's public calls, its ready queue and its
+ * life cycle; see samsa/consumer.h and consumer_int.h. Fetching is in
+ * consumer_fetch.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "consumer_int.h"
+#include "alloc.h"
+#include "metadata_refresh.h"
+#include "record_batch.h"
+
+/* ------------------------------------------------------------ creation */
+
+static void resume_post(void *arg)
+{
+    samsa_client *c = arg;
+
+    if (c->consumer && !c->closing)
+        sc_cons_kick(c->consumer, 0);
+}
+
+/* The budget dropped below the limit (any thread): fetch again. */
+static void pf_wake(void *opaque)
+{
+    samsa_client *c = opaque;
+
+    sn_loop_post(c->loop, resume_post, c); /* on failure: the next kick */
+}
+
+static void kick_timer(sn_timer *t)
+{
+    sc_cons_run(t->data);
+}
+
+sc_consumer *sc_consumer_get(samsa_client *c)
+{
+    sc_consumer *cons = c->consumer;
+    size_t limit;
+
+    if (cons)
+        return cons;
+    cons = sp_calloc(c->alloc, 1, sizeof *cons);
+    if (!cons) {
+        sc_client_fail(c, SAMSA_ERR_NO_MEMORY, "out of memory");
+        return NULL;
+    }
+    cons->c = c;
+    limit = (size_t)sc_conf_int(c->conf, SC_FETCH_BUFFER_MAX_BYTES);
+    sc_prefetch_init(&cons->pf, limit, pf_wake, c);
+    sn_timer_init(&cons->kick, c->loop, kick_timer, cons);
+    /* one batch's decompressed records never exceed the whole budget */
+    sp_writer_init(&cons->scratch, c->alloc, limit);
+    cons->read_committed = sc_conf_enum(c->conf, SC_ISOLATION_LEVEL) == 1;
+    cons->check_crc = sc_conf_bool(c->conf, SC_CHECK_CRCS);
+    cons->policy = (sc_reset_policy)sc_conf_enum(c->conf, SC_AUTO_OFFSET_RESET);
+    cons->min_bytes = (int32_t)sc_conf_int(c->conf, SC_FETCH_MIN_BYTES);
+    cons->max_wait_ms = (int32_t)sc_conf_int(c->conf, SC_FETCH_MAX_WAIT_MS);
+    cons->max_bytes = (int32_t)sc_conf_int(c->conf, SC_FETCH_MAX_BYTES);
+    cons->part_max_bytes = (int32_t)sc_conf_int(c->conf, SC_MAX_PARTITION_FETCH_BYTES);
+    cons->retry_backoff_ms = (int)sc_conf_int(c->conf, SC_RETRY_BACKOFF_MS);
+    c->consumer = cons;
+    return cons;
+}
+
+static void part_free(const samsa_allocator *a, sc_cpart *p)
+{
+    if (p) {
+        sp_free(a, p->topic);
+        sp_free(a, p);
+    }
+}
+
+void sc_consumer_destroy(sc_consumer *cons)
+{
+    samsa_client *c;
+    sc_msg *list;
+    int32_t i;
+
+    if (!cons)
+        return;
+    c = cons->c;
+    sn_timer_stop(&cons->kick);
+    cons->pf.wake = NULL; /* nothing to resume any more */
+    list = cons->qhead;
+    cons->qhead = cons->qtail = NULL;
+    sc_cons_release_list(list);
+    for (i = 0; i < cons->nparts; i++)
+        part_free(c->alloc, cons->parts[i]);
+    sp_free(c->alloc, cons->parts);
+    sc_cons_fetchers_free(cons);
+    sp_writer_free(&cons->scratch);
+    sp_free(c->alloc, cons);
+}
+
+/* ------------------------------------------------------------ queue */
+
+sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,
+                       int32_t partition)
+{
+    int32_t i;
+
+    for (i = 0; i < cons->nparts; i++) {
+        sc_cpart *p = cons->parts[i];
+
+        if (p->partition == partition && strlen(p->topic) == len &&
+            memcmp(p->topic, topic, len) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+void sc_cons_enqueue(sc_consumer *cons, sc_msg *head, sc_msg *tail, size_t n)
+{
+    if (!head)
+        return;
+    if (cons->qtail)
+        cons->qtail->next = head;
+    else
+        cons->qhead = head;
+    cons->qtail = tail;
+    cons->qlen += n;
+}
+
+int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
+                  const char *errstr)
+{
+    size_t tl = strlen(part->topic) + 1, el = strlen(errstr) + 1;
+    sc_msg *m = sp_calloc(cons->c->alloc, 1, sizeof *m + tl + el);
+
+    if (!m)
+        return SAMSA_ERR_NO_MEMORY;
+    memcpy(m->text, part->topic, tl);
+    memcpy(m->text + tl, errstr, el);
+    m->cons = cons;
+    m->part = part;
+    m->gen = part->off.gen;
+    m->pub.err = err;
+    m->pub.errstr = m->text + tl;
+    m->pub.topic = m->text;
+    m->pub.partition = part->partition;
+    m->pub.offset = offset;
+    m->pub.timestamp_ms = -1;
+    m->pub.leader_epoch = -1;
+    m->charged = sizeof *m + tl + el;
+    sc_prefetch_add(&cons->pf, m->charged);
+    sc_cons_enqueue(cons, m, m, 1);
+    sc_client_signal_locked(cons->c);
+    return 0;
+}
+
+void sc_cons_purge(sc_consumer *cons, const sc_cpart *part, sc_msg **dropped)
+{
+    sc_msg **pp = &cons->qhead, *m, *last = NULL;
+
+    while ((m = *pp) != NULL) {
+        if (part && m->part != part) {
+            last = m;
+            pp = &m->next;
+            continue;
+        }
+        *pp = m->next;
+        m->next = *dropped;
+        *dropped = m;
+        cons->qlen--;
+    }
+    cons->qtail = last;
+}
+
+void sc_msg_free(sc_msg *m)
+{
+    sc_consumer *cons = m->cons;
+    sc_fetch_buf *buf = m->buf;
+    size_t charged = m->charged;
+
+    sp_free(cons->c->alloc, m);
+    sc_fetch_buf_unref(buf);
+    sc_prefetch_sub(&cons->pf, charged);
+}
+
+void sc_cons_release_list(sc_msg *list)
+{
+    while (list) {
+        sc_msg *next = list->next;
+
+        sc_msg_free(list);
+        list = next;
+    }
+}
+
+/* ------------------------------------------------------------ loop calls */
+
+typedef struct call_arg {
+    samsa_client *c;
+    const samsa_topic_partition *tps;
+    size_t n;
+    const char *topic;
+    int32_t partition;
+    int64_t offset;
+    int flag;
+} call_arg;
+
+static int get_fn(void *arg)
+{
+    call_arg *a = arg;
+
+    return sc_consumer_get(a->c) ? 0 : SAMSA_ERR_NO_MEMORY;
+}
+
+static sc_consumer *consumer_of(samsa_client *c)
+{
+    call_arg a;
+
+    if (c->consumer)
+        return c->consumer;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    if (sc_client_call(c, get_fn, &a) != 0)
+        return NULL;
+    return c->consumer;
+}
+
+/* Leader, epoch and topic id of p from the metadata cache (under mu). */
+static void part_md(sc_consumer *cons, sc_cpart *p, const sc_topic_md *tm)
+{
+    if (!tm || p->partition >= tm->npartitions) {
+        p->leader = -1;
+        if (tm && tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION &&
+            !p->unknown_reported && !sc_conf_bool(cons->c->conf,
+                                                  SC_ALLOW_AUTO_CREATE_TOPICS)) {
+            char msg[96];
+
+            snprintf(msg, sizeof msg, "topic %s is not known to the cluster",
+                     p->topic);
+            p->unknown_reported = true;
+            sc_cons_event(cons, p, SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION,
+                          SC_OFFSET_INVALID, msg);
+        }
+        return;
+    }
+    p->topic_id = tm->id;
+    p->leader = tm->parts[p->partition].leader;
+    sc_off_leader_changed(&p->off, tm->parts[p->partition].leader_epoch);
+}
+
+void sc_consumer_md_changed(sc_consumer *cons, const char *topic,
+                            unsigned changed)
+{
+    samsa_client *c = cons->c;
+    int32_t i;
+
+    (void)changed;
+    if (topic) {
+        const sc_topic_md *tm = sc_md_topic(&c->md, topic, strlen(topic));
+
+        pthread_mutex_lock(&c->mu);
+        for (i = 0; i < cons->nparts; i++)
+            if (strcmp(cons->parts[i]->topic, topic) == 0)
+                part_md(cons, cons->parts[i], tm);
+        pthread_mutex_unlock(&c->mu);
+    }
+    sc_cons_kick(cons, 0);
+}
+
+static void apply_offset(sc_cpart *p, int64_t offset, int32_t epoch)
+{
+    if (offset >= 0)
+        sc_off_seek(&p->off, offset, epoch);
+    else if (offset == SAMSA_OFFSET_BEGINNING)
+        sc_off_seek_list(&p->off, SC_LIST_EARLIEST);
+    else if (offset == SAMSA_OFFSET_END)
+        sc_off_seek_list(&p->off, SC_LIST_LATEST);
+    /* SAMSA_OFFSET_STORED: state NONE, resolved by sc_cons_run */
+    p->eof_reported = false;
+}
+
+static bool valid_offset(int64_t o)
+{
+    return o >= 0 || o == SAMSA_OFFSET_BEGINNING || o == SAMSA_OFFSET_END ||
+           o == SAMSA_OFFSET_STORED;
+}
+
+static int assign_fn(void *arg)
+{
+    call_arg *a = arg;
+    samsa_client *c = a->c;
+    sc_consumer *cons = sc_consumer_get(c);
+    sc_cpart **np = NULL;
+    sc_cpart **gone = NULL;
+    int32_t ngone = 0;
+    sc_msg *dropped = NULL;
+    size_t i, j;
+
+    if (!cons)
+        return SAMSA_ERR_NO_MEMORY;
+    for (i = 0; i < a->n; i++) {
+        const samsa_topic_partition *t = &a->tps[i];
+
+        if (!t->topic || !t->topic[0] || t->partition < 0 ||
+            !valid_offset(t->offset))
+            return sc_client_fail(c, SAMSA_ERR_INVALID_ARG,
+                                  "assign: bad entry %zu", i);
+        for (j = 0; j < i; j++)
+            if (a->tps[j].partition == t->partition &&
+                strcmp(a->tps[j].topic, t->topic) == 0)
+                return sc_client_fail(c, SAMSA_ERR_INVALID_ARG,
+                                      "assign: %s [%d] listed twice",
+                                      t->topic, (int)t->partition);
+    }
+    if (a->n > (size_t)SP_SCHEMA_MAX_COUNT)
+        return SAMSA_ERR_INVALID_ARG;
+    if (a->n) {
+        np = sp_calloc(c->alloc, a->n, sizeof *np);
+        if (!np)
+            return SAMSA_ERR_NO_MEMORY;
+    }
+    if (cons->nparts) {
+        gone = sp_calloc(c->alloc, (size_t)cons->nparts, sizeof *gone);
+        if (!gone) {
+            sp_free(c->alloc, np);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+    }
+    /* new partitions are made before anything changes */
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < a->n; i++) {
+        const samsa_topic_partition *t = &a->tps[i];
+        sc_cpart *p = sc_cons_find(cons, t->topic, strlen(t->topic),
+                                   t->partition);
+
+        if (p) {
+            np[i] = p;
+            continue;
+        }
+        p = sp_calloc(c->alloc, 1, sizeof *p);
+        if (p) {
+            size_t len = strlen(t->topic) + 1;
+
+            p->topic = sp_alloc(c->alloc, len);
+            if (p->topic)
+                memcpy(p->topic, t->topic, len);
+        }
+        if (!p || !p->topic) {
+            part_free(c->alloc, p);
+            for (j = 0; j < i; j++)
+                if (!sc_cons_find(cons, np[j]->topic, strlen(np[j]->topic),
+                                  np[j]->partition))
+                    part_free(c->alloc, np[j]);
+            pthread_mutex_unlock(&c->mu);
+            sp_free(c->alloc, np);
+            sp_free(c->alloc, gone);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+        p->partition = t->partition;
+        sc_off_init(&p->off);
+        p->leader = -1;
+        p->max_bytes = cons->part_max_bytes;
+        np[i] = p;
+    }
+    /* partitions no longer assigned */
+    for (i = 0; i < (size_t)cons->nparts; i++) {
+        sc_cpart *p = cons->parts[i];
+        bool keep = false;
+
+        for (j = 0; j < a->n && !keep; j++)
+            keep = np[j] == p;
+        if (!keep) {
+            sc_cons_purge(cons, p, &dropped);
+            gone[ngone++] = p;
+        }
+    }
+    for (i = 0; i < a->n; i++) {
+        const samsa_topic_partition *t = &a->tps[i];
+        bool fresh = np[i]->off.state == SC_POS_NONE && np[i]->off.gen == 0;
+
+        if (t->offset != SAMSA_OFFSET_STORED || fresh) {
+            if (!fresh)
+                sc_cons_purge(cons, np[i], &dropped);
+            apply_offset(np[i], t->offset, t->leader_epoch);
+        }
+    }
+    sp_free(c->alloc, cons->parts);
+    cons->parts = np;
+    cons->nparts = (int32_t)a->n;
+    cons->capparts = (int32_t)a->n;
+    for (i = 0; i < a->n; i++) {
+        sc_cpart *p = np[i];
+
+        part_md(cons, p, sc_md_topic(&c->md, p->topic, strlen(p->topic)));
+    }
+    pthread_mutex_unlock(&c->mu);
+
+    for (i = 0; i < (size_t)ngone; i++)
+        part_free(c->alloc, gone[i]);
+    sp_free(c->alloc, gone);
+    sc_cons_release_list(dropped);
+    for (i = 0; i < a->n; i++)
+        if (sc_mdr_want(c->mdr, np[i]->topic, strlen(np[i]->topic)) != 0)
+            return SAMSA_ERR_NO_MEMORY;
+    sc_cons_kick(cons, 0);
+    return 0;
+}
+
+int samsa_assign(samsa_client *c, const samsa_topic_partition *tps, size_t n)
+{
+    call_arg a;
+
+    if (!c || (n && !tps))
+        return SAMSA_ERR_INVALID_ARG;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.tps = tps;
+    a.n = n;
+    return sc_client_call(c, assign_fn, &a);
+}
+
+/* Seek (flag 0: offset or logical; flag 1: by timestamp). */
+static int seek_fn(void *arg)
+{
+    call_arg *a = arg;
+    samsa_client *c = a->c;
+    sc_consumer *cons = c->consumer;
+    sc_msg *dropped = NULL;
+    sc_cpart *p;
+
+    if (!cons)
+        return SAMSA_ERR_NOT_FOUND;
+    pthread_mutex_lock(&c->mu);
+    p = sc_cons_find(cons, a->topic, strlen(a->topic), a->partition);
+    if (!p) {
+        pthread_mutex_unlock(&c->mu);
+        return sc_client_fail(c, SAMSA_ERR_NOT_FOUND, "%s [%d] is not assigned",
+                              a->topic, (int)a->partition);
+    }
+    sc_cons_purge(cons, p, &dropped);
+    if (a->flag)
+        sc_off_seek_list(&p->off, a->offset);
+    else
+        apply_offset(p, a->offset, -1);
+    p->eof_reported = false;
+    pthread_mutex_unlock(&c->mu);
+    sc_cons_release_list(dropped);
+    sc_cons_kick(cons, 0);
+    return 0;
+}
+
+int samsa_seek(samsa_client *c, const char *topic, int32_t partition,
+               int64_t offset)
+{
+    call_arg a;
+
+    if (!c || !topic || partition < 0 ||
+        !(offset >= 0 || offset == SAMSA_OFFSET_BEGINNING ||
+          offset == SAMSA_OFFSET_END))
+        return SAMSA_ERR_INVALID_ARG;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.topic = topic;
+    a.partition = partition;
+    a.offset = offset;
+    return sc_client_call(c, seek_fn, &a);
+}
+
+int samsa_seek_timestamp(samsa_client *c, const char *topic,
+                         int32_t partition, int64_t timestamp_ms)
+{
+    call_arg a;
+
+    if (!c || !topic || partition < 0 || timestamp_ms < 0)
+        return SAMSA_ERR_INVALID_ARG;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.topic = topic;
+    a.partition = partition;
+    a.offset = timestamp_ms;
+    a.flag = 1;
+    return sc_client_call(c, seek_fn, &a);
+}
+
+static int pause_fn(void *arg)
+{
+    call_arg *a = arg;
+    samsa_client *c = a->c;
+    sc_consumer *cons = c->consumer;
+    sc_msg *dropped = NULL;
+    int rc = 0;
+    size_t i;
+
+    if (!cons)
+        return SAMSA_ERR_NOT_FOUND;
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < a->n; i++) {
+        const samsa_topic_partition *t = &a->tps[i];
+        sc_cpart *p = t->topic ? sc_cons_find(cons, t->topic, strlen(t->topic),
+                                              t->partition)
+                               : NULL;
+
+        if (!p) {
+            rc = SAMSA_ERR_NOT_FOUND;
+            continue;
+        }
+        if (a->flag && !p->off.paused) {
+            p->off.paused = true;
+            /* buffered messages go; resume fetches them again */
+            sc_cons_purge(cons, p, &dropped);
+            sc_off_rewind(&p->off);
+        } else if (!a->flag) {
+            p->off.paused = false;
+        }
+    }
+    pthread_mutex_unlock(&c->mu);
+    sc_cons_release_list(dropped);
+    sc_cons_kick(cons, 0);
+    return rc;
+}
+
+int samsa_pause(samsa_client *c, const samsa_topic_partition *tps, size_t n)
+{
+    call_arg a;
+
+    if (!c || (n && !tps))
+        return SAMSA_ERR_INVALID_ARG;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.tps = tps;
+    a.n = n;
+    a.flag = 1;
+    return sc_client_call(c, pause_fn, &a);
+}
+
+int samsa_resume(samsa_client *c, const samsa_topic_partition *tps, size_t n)
+{
+    call_arg a;
+
+    if (!c || (n && !tps))
+        return SAMSA_ERR_INVALID_ARG;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.tps = tps;
+    a.n = n;
+    return sc_client_call(c, pause_fn, &a);
+}
+
+/* ------------------------------------------------------------ reading */
+
+static bool queue_ready(void *arg)
+{
+    sc_consumer *cons = arg;
+
+    return cons->qhead != NULL || cons->closed;
+}
+
+/* Pop up to max messages (stale ones dropped); positions move. */
+static size_t pop_some(sc_consumer *cons, samsa_message **msgs, size_t max)
+{
+    samsa_client *c = cons->c;
+    sc_msg *dropped = NULL;
+    size_t n = 0;
+
+    pthread_mutex_lock(&c->mu);
+    while (n < max && cons->qhead) {
+        sc_msg *m = cons->qhead;
+
+        cons->qhead = m->next;
+        if (!cons->qhead)
+            cons->qtail = NULL;
+        cons->qlen--;
+        m->next = NULL;
+        if (m->buf && m->gen != m->part->off.gen) {
+            m->next = dropped; /* fetched before a seek */
+            dropped = m;
+            continue;
+        }
+        if (m->buf)
+            sc_off_consumed(&m->part->off, m->pub.offset, m->pub.leader_epoch);
+        m->part = NULL; /* the partition may go once handed out */
+        msgs[n++] = &m->pub;
+    }
+    pthread_mutex_unlock(&c->mu);
+    sc_cons_release_list(dropped);
+    return n;
+}
+
+size_t samsa_consume_batch(samsa_client *c, samsa_message **msgs, size_t max,
+                           int timeout_ms)
+{
+    sc_consumer *cons;
+    size_t n;
+
+    if (!c || !msgs || max == 0)
+        return 0;
+    if (c->in_callback && sc_client_on_loop(c)) {
+        sc_client_fail(c, SAMSA_ERR_REENTRANT,
+                       "samsa_consume called from a callback");
+        return 0;
+    }
+    cons = consumer_of(c);
+    if (!cons)
+        return 0;
+    n = pop_some(cons, msgs, max);
+    if (n)
+        return n;
+    if (timeout_ms == 0) {
+        if (!c->background)
+            sn_loop_poll(c->loop, 0);
+    } else if (sc_client_wait(c, queue_ready, cons, timeout_ms) != 0) {
+        return 0;
+    }
+    return pop_some(cons, msgs, max);
+}
+
+samsa_message *samsa_consume(samsa_client *c, int timeout_ms)
+{
+    samsa_message *m = NULL;
+
+    return samsa_consume_batch(c, &m, 1, timeout_ms) ? m : NULL;
+}
+
+void samsa_message_release(samsa_message *m)
+{
+    if (m)
+        sc_msg_free((sc_msg *)(void *)((char *)m - offsetof(sc_msg, pub)));
+}
+
+static const sc_msg *msg_of(const samsa_message *m)
+{
+    return (const sc_msg *)(const void *)((const char *)m - offsetof(sc_msg, pub));
+}
+
+static void header_iter(const samsa_message *m, sp_header_iter *hi)
+{
+    const sc_msg *x = msg_of(m);
+
+    sp_reader_init(&hi->r, x->headers, m->nheaders ? x->headers_len : 0);
+    hi->left = (int32_t)m->nheaders;
+}
+
+static void header_out(sp_str k, sp_bytes v, samsa_message_header *h)
+{
+    h->name = k.ptr;
+    h->name_len = k.len > 0 ? (size_t)k.len : 0;
+    h->value = v.len >= 0 ? v.ptr : NULL;
+    h->value_len = v.len > 0 ? (size_t)v.len : 0;
+}
+
+int samsa_message_header_get(const samsa_message *m, size_t i,
+                             samsa_message_header *h)
+{
+    sp_header_iter hi;
+    sp_str k;
+    sp_bytes v;
+    size_t n = 0;
+
+    if (!m || !h)
+        return SAMSA_ERR_INVALID_ARG;
+    if (i >= m->nheaders)
+        return SAMSA_ERR_NOT_FOUND;
+    header_iter(m, &hi);
+    while (sp_header_next(&hi, &k, &v))
+        if (n++ == i) {
+            header_out(k, v, h);
+            return 0;
+        }
+    return SAMSA_ERR_NOT_FOUND;
+}
+
+int samsa_message_header_find(const samsa_message *m, const char *name,
+                              const void **value, size_t *value_len)
+{
+    sp_header_iter hi;
+    sp_str k;
+    sp_bytes v;
+    samsa_message_header h;
+    bool found = false;
+    size_t len;
+
+    if (!m || !name)
+        return SAMSA_ERR_INVALID_ARG;
+    len = strlen(name);
+    header_iter(m, &hi);
+    while (sp_header_next(&hi, &k, &v))
+        if ((size_t)k.len == len && memcmp(k.ptr, name, len) == 0) {
+            header_out(k, v, &h);
+            found = true;
+        }
+    if (!found)
+        return SAMSA_ERR_NOT_FOUND;
+    if (value)
+        *value = h.value;
+    if (value_len)
+        *value_len = h.value_len;
+    return 0;
+}
+
+int samsa_consumer_eof_events(samsa_client *c, int on)
+{
+    sc_consumer *cons;
+
+    if (!c)
+        return SAMSA_ERR_INVALID_ARG;
+    cons = consumer_of(c);
+    if (!cons)
+        return SAMSA_ERR_NO_MEMORY;
+    pthread_mutex_lock(&c->mu);
+    cons->eof_events = on != 0;
+    pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
+/* ------------------------------------------------------------ positions */
+
+int samsa_position(samsa_client *c, samsa_topic_partition *tps, size_t n)
+{
+    sc_consumer *cons;
+    size_t i;
+
+    if (!c || (n && !tps))
+        return SAMSA_ERR_INVALID_ARG;
+    cons = c->consumer;
+    if (cons)
+        pthread_mutex_lock(&c->mu);
+    for (i = 0; i < n; i++) {
+        sc_cpart *p = cons && tps[i].topic
+                          ? sc_cons_find(cons, tps[i].topic,
+                                         strlen(tps[i].topic), tps[i].partition)
+                          : NULL;
+
+        tps[i].offset = SAMSA_OFFSET_INVALID;
+        tps[i].leader_epoch = -1;
+        tps[i].err = p ? 0 : SAMSA_ERR_NOT_FOUND;
+        if (p && p->off.position >= 0) {
+            tps[i].offset = p->off.position;
+            tps[i].leader_epoch = p->off.position_epoch;
+        }
+    }
+    if (cons)
+        pthread_mutex_unlock(&c->mu);
+    return 0;
+}
+
+/* Read one assigned partition's offsets under mu. */
+static int with_part(samsa_client *c, const char *topic, int32_t partition,
+                     sc_offsets *out)
+{
+    sc_consumer *cons;
+    sc_cpart *p;
+
+    if (!c || !topic)
+        return SAMSA_ERR_INVALID_ARG;
+    cons = c->consumer;
+    if (!cons)
+        return SAMSA_ERR_NOT_FOUND;
+    pthread_mutex_lock(&c->mu);
+    p = sc_cons_find(cons, topic, strlen(topic), partition);
+    if (p)
+        *out = p->off;
+    pthread_mutex_unlock(&c->mu);
+    return p ? 0 : SAMSA_ERR_NOT_FOUND;
+}
+
+int samsa_watermarks(samsa_client *c, const char *topic, int32_t partition,
+                     int64_t *low, int64_t *high)
+{
+    sc_offsets o;
+    int rc = with_part(c, topic, partition, &o);
+
+    if (rc)
+        return rc;
+    if (low)
+        *low = o.log_start_offset;
+    if (high)
+        *high = o.high_watermark;
+    return 0;
+}
+
+int samsa_lag(samsa_client *c, const char *topic, int32_t partition,
+              int64_t *lag)
+{
+    sc_offsets o;
+    int rc = with_part(c, topic, partition, &o);
+
+    if (rc)
+        return rc;
+    if (lag)
+        *lag = sc_off_lag(&o, c->consumer->read_committed);
+    return 0;
+}
+
+size_t samsa_consumer_buffered_bytes(samsa_client *c)
+{
+    return c && c->consumer ? sc_prefetch_used(&c->consumer->pf) : 0;
+}
+
+/* ------------------------------------------------------------ close */
+
+static int close_fn(void *arg)
+{
+    call_arg *a = arg;
+    samsa_client *c = a->c;
+    sc_consumer *cons = c->consumer;
+    sc_msg *dropped = NULL;
+
+    if (!cons)
+        return 0;
+    sn_timer_stop(&cons->kick);
+    pthread_mutex_lock(&c->mu);
+    cons->closed = true;
+    sc_cons_purge(cons, NULL, &dropped);
+    sc_client_signal_locked(c);
+    pthread_mutex_unlock(&c->mu);
+    sc_cons_release_list(dropped);
+    return 0;
+}
+
+int samsa_close(samsa_client *c, int timeout_ms)
+{
+    call_arg a;
+    int rc;
+
+    (void)timeout_ms;
+    if (!c)
+        return SAMSA_ERR_INVALID_ARG;
+    if (c->in_callback && sc_client_on_loop(c))
+        return sc_client_fail(c, SAMSA_ERR_REENTRANT,
+                              "samsa_close called from a callback");
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    rc = sc_client_call(c, close_fn, &a);
+    return rc;
+}

@@ -1,0 +1,117 @@
+/*
+ * client/consumer_int.h - the inside of the consumer, shared by
+ * consumer.c (public calls, message queue, life cycle) and
+ * consumer_fetch.c (Fetch per broker, ListOffsets resets,
+ * OffsetForLeaderEpoch validation).
+ *
+ * Created on the first consumer call (sc_consumer_get) and owned by the
+ * client handle (c->consumer); destroyed by samsa_client_destroy after
+ * the broker pool, so every request callback has run by then.
+ *
+ * Locking: the partition list, every partition's state and the ready
+ * queue are "under mu" (c->mu): the loop thread holds it while it reads
+ * or changes them, the application's threads while they pop messages,
+ * read positions or watermarks. Everything else (fetchers, sessions,
+ * timer, scratch) is loop-thread only. Message release touches only the
+ * fetch buffer refcounts and the prefetch budget (atomics), never mu.
+ */
+#ifndef SC_CONSUMER_INT_H
+#define SC_CONSUMER_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "samsa/consumer.h"
+#include "client_int.h"
+#include "fetch_buffer.h"
+#include "fetch_session.h"
+#include "offsets.h"
+
+typedef struct sc_cpart {
+    char *topic;          /* owned, NUL-terminated */
+    int32_t partition;
+    sc_offsets off;
+    sp_uuid topic_id;     /* from metadata; zero until known */
+    int32_t leader;       /* node id; -1 = unknown */
+    int32_t max_bytes;    /* max.partition.fetch.bytes, raised for a
+                             batch that does not fit */
+    bool list_inflight;   /* ListOffsets in flight (for off.gen) */
+    bool validate_inflight; /* OffsetForLeaderEpoch in flight */
+    bool eof_reported;
+    bool unknown_reported;
+} sc_cpart;
+
+/* A queued or handed-out message. pub is what the application sees. */
+typedef struct sc_msg {
+    samsa_message pub;
+    struct sc_msg *next;
+    struct sc_consumer *cons;
+    sc_fetch_buf *buf;       /* NULL for events */
+    sc_cpart *part;          /* valid while queued (purged before freed) */
+    uint32_t gen;            /* part->off.gen when fetched */
+    const uint8_t *headers;  /* raw record headers (checked) */
+    size_t headers_len;
+    size_t charged;          /* bytes charged to the prefetch budget */
+    char text[];             /* events: topic and errstr copies */
+} sc_msg;
+
+typedef struct sc_fetcher {
+    int32_t node_id;
+    sc_fetch_session fs;
+    bool in_flight;
+    int64_t not_before_ms;   /* throttling or backoff (monotonic) */
+} sc_fetcher;
+
+typedef struct sc_consumer {
+    samsa_client *c;
+    sc_prefetch pf;
+    sn_timer kick;           /* runs sc_cons_run when due */
+    sp_writer scratch;       /* decompression, capped */
+    sc_fetcher **fetchers;
+    int32_t nfetchers;
+
+    /* configuration, read once */
+    bool read_committed;
+    bool check_crc;
+    sc_reset_policy policy;
+    int32_t min_bytes, max_wait_ms, max_bytes, part_max_bytes;
+    int retry_backoff_ms;
+
+    /* under mu */
+    sc_cpart **parts;
+    int32_t nparts, capparts;
+    sc_msg *qhead, *qtail;
+    size_t qlen;
+    bool eof_events;
+    bool closed;
+} sc_consumer;
+
+/* The handle's consumer, created on first use. NULL when out of memory
+ * (errstr set). Loop thread or before start. */
+sc_consumer *sc_consumer_get(samsa_client *c);
+void sc_consumer_destroy(sc_consumer *cons);
+/* Metadata hook (client.c): leaders, epochs, topic ids of a topic. */
+void sc_consumer_md_changed(sc_consumer *cons, const char *topic,
+                            unsigned changed);
+
+/* consumer.c: queue handling (caller holds mu). */
+sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,
+                       int32_t partition);
+void sc_cons_enqueue(sc_consumer *cons, sc_msg *head, sc_msg *tail, size_t n);
+/* Queue an event for part (err, offset, formatted errstr). NO_MEMORY. */
+int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
+                  const char *errstr);
+/* Move part's queued messages to *dropped (released by the caller after
+ * unlocking, with sc_cons_release_list). */
+void sc_cons_purge(sc_consumer *cons, const sc_cpart *part, sc_msg **dropped);
+void sc_cons_release_list(sc_msg *list);
+void sc_msg_free(sc_msg *m);
+
+/* consumer_fetch.c (loop thread). */
+/* Run sc_cons_run after delay_ms (sooner if already due sooner). */
+void sc_cons_kick(sc_consumer *cons, int64_t delay_ms);
+/* Send what is due: resets, validations, one Fetch per broker. */
+void sc_cons_run(sc_consumer *cons);
+void sc_cons_fetchers_free(sc_consumer *cons);
+
+#endif

@@ -1,0 +1,482 @@
+/*
+ * The simple consumer (assign, seek, consume, release) against the real
+ * broker: messages written by an independent producer (Debian's kcat,
+ * librdkafka) with every codec are read back exactly once, in offset
+ * order per partition, bytes and keys intact; embedded and background
+ * mode; seek by offset, to the end and by timestamp; positions, lag and
+ * watermarks; the prefetch limit holds while the application does not
+ * consume; pause stops a partition; errors for a missing topic.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "samsa_test.h"
+#include "samsa.h"
+#include "samsa/consumer.h"
+
+static const char *bootstrap(void)
+{
+    return st_require_env("SAMSA_TEST_BOOTSTRAP");
+}
+
+static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
+{
+    (void)opaque;
+    fprintf(stderr, "log %d %s: %s\n", level, ctx, msg);
+}
+
+static samsa_client *client_new(const char *boot, const char *const *kv)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    samsa_client *c;
+    char err[256];
+
+    assert_non_null(cf);
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", boot, err, sizeof err), 0);
+    if (getenv("SAMSA_TEST_DEBUG")) {
+        samsa_conf_set_log_cb(cf, log_cb, NULL);
+        assert_int_equal(samsa_conf_set(cf, "debug", getenv("SAMSA_TEST_DEBUG"),
+                                        err, sizeof err), 0);
+    }
+    for (; kv && kv[0]; kv += 2)
+        if (samsa_conf_set(cf, kv[0], kv[1], err, sizeof err) != 0)
+            fail_msg("conf %s: %s", kv[0], err);
+    c = samsa_client_new(cf, err, sizeof err);
+    if (!c)
+        fail_msg("client: %s", err);
+    samsa_conf_destroy(cf);
+    return c;
+}
+
+static void topic_name(char *buf, size_t len, const char *what)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(buf, len, "hcons-%s-%d-%ld%03ld", what, (int)getpid(),
+             (long)ts.tv_sec, ts.tv_nsec / 1000000);
+}
+
+/* Produce n messages "k<i>" -> "v<i>-<pad>" with kcat (random partitioner
+ * by key hash), codec as kcat's -z. */
+static void kcat_produce(const char *boot, const char *topic, int n,
+                         const char *codec)
+{
+    char path[] = "/tmp/hcons-kcat-XXXXXX", cmd[512];
+    FILE *f;
+    int fd = mkstemp(path), i, rc;
+
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    for (i = 0; i < n; i++)
+        fprintf(f, "k%d:v%d-%.*s\n", i, i, i % 50, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+    fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "kcat -P -b %s -t %s -K: -z %s -X linger.ms=20 "
+             "-X batch.num.messages=500 -l %s 2>&1",
+             boot, topic, codec, path);
+    rc = system(cmd);
+    unlink(path);
+    if (rc != 0)
+        fail_msg("kcat -P failed (%d): %s", rc, cmd);
+}
+
+static bool have_kcat(void)
+{
+    return system("command -v kcat >/dev/null 2>&1") == 0;
+}
+
+/* Consume until n messages or timeout; checks each once, order per
+ * partition, key/value consistency. Returns the count. */
+static int read_all(samsa_client *c, int n, int nparts, int timeout_ms)
+{
+    uint8_t *seen = calloc((size_t)n, 1);
+    int64_t *next = calloc((size_t)nparts, sizeof *next);
+    int got = 0;
+    struct timespec t0, t1;
+    samsa_message *batch[256];
+
+    assert_non_null(seen);
+    assert_non_null(next);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (got < n) {
+        size_t k, m;
+
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if ((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 > timeout_ms)
+            break;
+        m = samsa_consume_batch(c, batch, 256, 500);
+        for (k = 0; k < m; k++) {
+            samsa_message *msg = batch[k];
+            char key[32], val[128];
+            int i;
+
+            if (msg->err)
+                fail_msg("event %s at %s [%d] %lld: %s", samsa_err_name(msg->err),
+                         msg->topic, (int)msg->partition, (long long)msg->offset,
+                         msg->errstr);
+            assert_true(msg->partition >= 0 && msg->partition < nparts);
+            /* offsets within a partition: contiguous from 0 (no compaction) */
+            assert_int_equal(msg->offset, next[msg->partition]);
+            next[msg->partition]++;
+            assert_non_null(msg->key);
+            assert_true(msg->key_len < sizeof key);
+            memcpy(key, msg->key, msg->key_len);
+            key[msg->key_len] = 0;
+            i = atoi(key + 1);
+            assert_true(i >= 0 && i < n);
+            assert_int_equal(seen[i], 0);
+            seen[i] = 1;
+            snprintf(val, sizeof val, "v%d-%.*s", i, i % 50,
+                     "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+            assert_int_equal(msg->value_len, strlen(val));
+            assert_memory_equal(msg->value, val, msg->value_len);
+            assert_int_equal(msg->timestamp_type, SAMSA_TIMESTAMP_CREATE_TIME);
+            assert_true(msg->timestamp_ms > 1600000000000LL);
+            assert_true(msg->leader_epoch >= 0);
+            got++;
+            samsa_message_release(msg);
+        }
+    }
+    free(seen);
+    free(next);
+    return got;
+}
+
+static void assign_all(samsa_client *c, const char *topic, int nparts,
+                       int64_t offset)
+{
+    samsa_topic_partition tps[16];
+    int i;
+
+    memset(tps, 0, sizeof tps);
+    for (i = 0; i < nparts; i++) {
+        tps[i].topic = topic;
+        tps[i].partition = i;
+        tps[i].offset = offset;
+        tps[i].leader_epoch = -1;
+    }
+    assert_int_equal(samsa_assign(c, tps, (size_t)nparts), 0);
+}
+
+static void read_codec(const char *codec, int n, bool background)
+{
+    const char *boot = bootstrap();
+    char topic[128];
+    samsa_client *c;
+    samsa_topic_partition pos[3];
+    int got, i;
+    struct timespec t0, t1;
+    double secs;
+
+    if (!have_kcat())
+        skip();
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, codec);
+    assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
+    kcat_produce(boot, topic, n, codec);
+    if (background)
+        assert_int_equal(samsa_start(c), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assign_all(c, topic, 3, SAMSA_OFFSET_BEGINNING);
+    got = read_all(c, n, 3, 60000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(got, n);
+    secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    print_message("%s: %d messages in %.2f s (%.0f msg/s, sanitizer build)\n",
+                  codec, n, secs, n / secs);
+
+    /* positions are at the end: lag 0, watermarks match */
+    memset(pos, 0, sizeof pos);
+    for (i = 0; i < 3; i++) {
+        int64_t lag = -2, lo = -2, hi = -2;
+
+        pos[i].topic = topic;
+        pos[i].partition = i;
+        assert_int_equal(samsa_watermarks(c, topic, i, &lo, &hi), 0);
+        assert_int_equal(lo, 0);
+        assert_int_equal(samsa_lag(c, topic, i, &lag), 0);
+        assert_int_equal(lag, 0);
+    }
+    assert_int_equal(samsa_position(c, pos, 3), 0);
+    {
+        int64_t total = 0;
+        for (i = 0; i < 3; i++) {
+            assert_int_equal(pos[i].err, 0);
+            total += pos[i].offset;
+        }
+        assert_int_equal(total, n);
+    }
+    /* nothing more comes */
+    assert_null(samsa_consume(c, 300));
+    assert_int_equal(samsa_close(c, 5000), 0);
+    samsa_client_destroy(c);
+}
+
+static void test_read_none(void **state)
+{
+    (void)state;
+    read_codec("none", 40000, false);
+}
+
+static void test_read_codecs(void **state)
+{
+    static const char *codecs[] = { "gzip", "snappy", "lz4", "zstd" };
+    size_t i;
+    (void)state;
+
+    for (i = 0; i < 4; i++)
+        read_codec(codecs[i], 15000, i % 2 == 1);
+}
+
+/* Seek by offset, to the end, and by timestamp, on records with known
+ * timestamps written by samsa's producer. */
+static void test_seek(void **state)
+{
+    const char *boot = bootstrap();
+    char topic[128], val[32];
+    samsa_client *c;
+    samsa_message *m;
+    samsa_topic_partition tp;
+    const int64_t base = 1700000000000LL;
+    int i;
+    (void)state;
+
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, "seek");
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
+    for (i = 0; i < 200; i++) {
+        samsa_record r;
+        samsa_header h = { "n", val, 0 };
+
+        memset(&r, 0, sizeof r);
+        snprintf(val, sizeof val, "m%d", i);
+        h.value_len = strlen(val);
+        r.topic = topic;
+        r.partition = 0;
+        r.value = val;
+        r.value_len = strlen(val);
+        r.timestamp_ms = base + 10 * i;
+        r.headers = &h;
+        r.nheaders = 1;
+        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
+    }
+    assert_int_equal(samsa_flush(c, 30000), 0);
+
+    /* assign at an explicit offset */
+    memset(&tp, 0, sizeof tp);
+    tp.topic = topic;
+    tp.partition = 0;
+    tp.offset = 150;
+    tp.leader_epoch = -1;
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->err, 0);
+    assert_int_equal(m->offset, 150);
+    assert_int_equal(m->timestamp_ms, base + 1500);
+    assert_int_equal(m->nheaders, 1);
+    {
+        samsa_message_header h;
+        const void *v;
+        size_t vl;
+
+        assert_int_equal(samsa_message_header_get(m, 0, &h), 0);
+        assert_int_equal(h.name_len, 1);
+        assert_memory_equal(h.name, "n", 1);
+        assert_int_equal(h.value_len, 4);
+        assert_memory_equal(h.value, "m150", 4);
+        assert_int_equal(samsa_message_header_get(m, 1, &h), SAMSA_ERR_NOT_FOUND);
+        assert_int_equal(samsa_message_header_find(m, "n", &v, &vl), 0);
+        assert_int_equal(vl, 4);
+        assert_int_equal(samsa_message_header_find(m, "x", &v, &vl), SAMSA_ERR_NOT_FOUND);
+    }
+    samsa_message_release(m);
+
+    /* seek back by offset: what was buffered is dropped */
+    assert_int_equal(samsa_seek(c, topic, 0, 7), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->offset, 7);
+    assert_int_equal(m->value_len, 2);
+    assert_memory_equal(m->value, "m7", 2);
+    samsa_message_release(m);
+
+    /* by timestamp: the first record at or after base + 1234 is 124 */
+    assert_int_equal(samsa_seek_timestamp(c, topic, 0, base + 1234), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->offset, 124);
+    samsa_message_release(m);
+
+    /* past the last timestamp: the end; the next record produced comes */
+    assert_int_equal(samsa_seek_timestamp(c, topic, 0, base + 999999), 0);
+    assert_null(samsa_consume(c, 1500));
+    {
+        samsa_record r;
+        memset(&r, 0, sizeof r);
+        r.topic = topic;
+        r.partition = 0;
+        r.value = "last";
+        r.value_len = 4;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        assert_int_equal(samsa_produce_sync(c, &r, NULL, 10000), 0);
+    }
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->offset, 200);
+    assert_memory_equal(m->value, "last", 4);
+    samsa_message_release(m);
+
+    /* seek to the beginning; then the end with EOF events */
+    assert_int_equal(samsa_consumer_eof_events(c, 1), 0);
+    assert_int_equal(samsa_seek(c, topic, 0, SAMSA_OFFSET_END), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->err, SAMSA_ERR_PARTITION_EOF);
+    assert_int_equal(m->offset, 201);
+    samsa_message_release(m);
+    assert_int_equal(samsa_seek(c, topic, 0, SAMSA_OFFSET_BEGINNING), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->offset, 0);
+    samsa_message_release(m);
+
+    /* not assigned */
+    assert_int_equal(samsa_seek(c, topic, 5, 0), SAMSA_ERR_NOT_FOUND);
+    samsa_client_destroy(c);
+}
+
+/* With the application not consuming, buffered bytes stay near the limit;
+ * consuming everything afterwards still sees every message once. */
+static void test_prefetch_limit(void **state)
+{
+    static const char *kv[] = { "fetch.buffer.max.bytes", "262144",
+                                "max.partition.fetch.bytes", "65536", NULL };
+    const char *boot = bootstrap();
+    char topic[128];
+    samsa_client *c;
+    size_t most = 0;
+    int i, got;
+    const int n = 60000;
+    (void)state;
+
+    if (!have_kcat())
+        skip();
+    c = client_new(boot, kv);
+    topic_name(topic, sizeof topic, "prefetch");
+    assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
+    kcat_produce(boot, topic, n, "none"); /* about 2 MB */
+    assert_int_equal(samsa_start(c), 0);
+    assign_all(c, topic, 2, SAMSA_OFFSET_BEGINNING);
+    for (i = 0; i < 30; i++) {
+        size_t b = samsa_consumer_buffered_bytes(c);
+        if (b > most)
+            most = b;
+        usleep(100000);
+    }
+    print_message("prefetch: at most %zu bytes buffered (limit 262144, "
+                  "topic about 4 MB)\n", most);
+    assert_true(most > 0);
+    /* the limit, plus one response that started below it (2 partitions x
+     * 64 KB) and its message structs (a few times the data for small
+     * messages) */
+    assert_true(most <= 262144 + 4 * 2 * 65536);
+    got = read_all(c, n, 2, 60000);
+    assert_int_equal(got, n);
+    samsa_client_destroy(c);
+}
+
+/* Pausing a partition stops its messages; resuming brings them back. */
+static void test_pause_resume(void **state)
+{
+    const char *boot = bootstrap();
+    char topic[128];
+    samsa_client *c;
+    samsa_topic_partition tp;
+    samsa_message *m;
+    int i, got = 0;
+    (void)state;
+
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, "pause");
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
+    for (i = 0; i < 10; i++) {
+        samsa_record r;
+        memset(&r, 0, sizeof r);
+        r.topic = topic;
+        r.partition = 0;
+        r.value = "x";
+        r.value_len = 1;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
+    }
+    assert_int_equal(samsa_flush(c, 30000), 0);
+    memset(&tp, 0, sizeof tp);
+    tp.topic = topic;
+    tp.partition = 0;
+    tp.offset = SAMSA_OFFSET_BEGINNING;
+    tp.leader_epoch = -1;
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    m = samsa_consume(c, 10000);
+    assert_non_null(m);
+    assert_int_equal(m->offset, 0);
+    samsa_message_release(m);
+    assert_int_equal(samsa_pause(c, &tp, 1), 0);
+    assert_null(samsa_consume(c, 1000));
+    assert_int_equal(samsa_resume(c, &tp, 1), 0);
+    while ((m = samsa_consume(c, 3000)) != NULL) {
+        assert_int_equal(m->offset, 1 + got);
+        got++;
+        samsa_message_release(m);
+    }
+    assert_int_equal(got, 9);
+    samsa_client_destroy(c);
+}
+
+/* A topic that does not exist is reported as an event, not a hang. */
+static void test_unknown_topic(void **state)
+{
+    static const char *kv[] = { "allow.auto.create.topics", "false", NULL };
+    const char *boot = bootstrap();
+    samsa_client *c;
+    samsa_topic_partition tp;
+    samsa_message *m;
+    char topic[128];
+    (void)state;
+
+    c = client_new(boot, kv);
+    topic_name(topic, sizeof topic, "missing");
+    memset(&tp, 0, sizeof tp);
+    tp.topic = topic;
+    tp.partition = 0;
+    tp.offset = SAMSA_OFFSET_BEGINNING;
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    m = samsa_consume(c, 15000);
+    assert_non_null(m);
+    assert_int_equal(m->err, SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    assert_string_equal(m->topic, topic);
+    samsa_message_release(m);
+    /* unassign everything */
+    assert_int_equal(samsa_assign(c, NULL, 0), 0);
+    samsa_client_destroy(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_none),
+        cmocka_unit_test(test_read_codecs),
+        cmocka_unit_test(test_seek),
+        cmocka_unit_test(test_prefetch_limit),
+        cmocka_unit_test(test_pause_resume),
+        cmocka_unit_test(test_unknown_topic),
+    };
+    return cmocka_run_group_tests_name("consumer", tests, NULL, NULL);
+}
