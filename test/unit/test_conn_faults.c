@@ -65,17 +65,25 @@ typedef struct server {
     atomic_int handshakes;
 } server;
 
+static int slow_reads; /* 64 KB per read, 2 ms apart */
+static uint32_t last_req_size;
+
 static int read_full(int fd, void *buf, size_t len, int timeout_ms)
 {
     size_t have = 0;
 
     while (have < len) {
         struct pollfd p = { fd, POLLIN, 0 };
+        size_t want = len - have;
         ssize_t n;
 
         if (poll(&p, 1, timeout_ms) <= 0)
             return -1;
-        n = recv(fd, (char *)buf + have, len - have, 0);
+        if (slow_reads && want > 65536) {
+            want = 65536;
+            usleep(2000);
+        }
+        n = recv(fd, (char *)buf + have, want, 0);
         if (n <= 0)
             return -1;
         have += (size_t)n;
@@ -92,8 +100,9 @@ static int read_request(int fd, int16_t *key, int16_t *ver, int32_t *corr)
     if (read_full(fd, hdr, 4, 3000) != 0)
         return -1;
     size = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
-    if (size < 8 || size > (1u << 20))
+    if (size < 8 || size > (16u << 20))
         return -1;
+    last_req_size = size;
     body = malloc(size);
     if (read_full(fd, body, size, 3000) != 0) {
         free(body);
@@ -265,6 +274,8 @@ static void serve_conn(server *s, int fd)
             }
             break;
         default:
+            if (last_req_size > (1u << 20))
+                break; /* the big no-response request of test_partial_writes */
             send_apiversions(fd, ver, corr);
             break;
         }
@@ -845,6 +856,63 @@ static void test_sasl_reauthentication(void **state)
     server_stop(s);
 }
 
+/* requests much larger than the socket buffers: partial writes, EPOLLOUT,
+ * no-response requests completing only once fully written */
+static void test_partial_writes(void **state)
+{
+    enum { BIG = 6 << 20 };
+    server *s;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t, tn, t2;
+    sn_request q;
+    char eb[128];
+    uint8_t *body = calloc(1, BIG);
+    (void)state;
+
+    memset(&t, 0, sizeof t);
+    memset(&tn, 0, sizeof tn);
+    memset(&t2, 0, sizeof t2);
+    slow_reads = 1;
+    s = server_start(S_ECHO);
+    cfg_fast(&cfg, &t);
+    cfg.request_timeout_ms = 20000;
+    cfg.send_buffer_bytes = 65536;
+    assert_int_equal(sn_loop_new(NULL, &loop), 0);
+    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    q = av_req(&t);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_for(loop, &t.calls, 1, 3000);
+    assert_int_equal(t.err, 0);
+    /* a big no-response request, then a normal one behind it */
+    memset(&q, 0, sizeof q);
+    q.api_key = SP_API_VERSIONS_KEY;
+    q.api_version = 0;
+    q.body = body;
+    q.body_len = BIG;
+    q.flags = SN_REQ_NO_RESPONSE;
+    q.cb = resp_cb;
+    q.opaque = &tn;
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    q = av_req(&t2);
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    sn_loop_poll(loop, 20);
+    sn_loop_poll(loop, 20);
+    assert_int_equal(tn.calls, 0); /* still being written */
+    poll_for(loop, &t2.calls, 1, 15000);
+    assert_int_equal(tn.calls, 1);
+    assert_int_equal(tn.err, 0);
+    assert_int_equal(t2.calls, 1);
+    assert_int_equal(t2.err, 0);
+    assert_int_equal(t.down, 0);
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+    server_stop(s);
+    slow_reads = 0;
+    free(body);
+}
+
 /* every allocation of a full setup + round trip fails once in turn */
 static void test_alloc_faults(void **state)
 {
@@ -918,6 +986,7 @@ int main(void)
         cmocka_unit_test(test_partial_reads),
         cmocka_unit_test(test_calls_from_state_callback),
         cmocka_unit_test(test_sasl_reauthentication),
+        cmocka_unit_test(test_partial_writes),
         cmocka_unit_test(test_alloc_faults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
