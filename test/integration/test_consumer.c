@@ -468,6 +468,106 @@ static void test_unknown_topic(void **state)
     samsa_client_destroy(c);
 }
 
+/* ---------------------------------------------------------- transactions */
+
+static char g_javadir[256];
+
+/* Compile the Java peer once; false (test skipped) when it cannot be. */
+static bool java_ready(void)
+{
+    static int state; /* 0 unknown, 1 ready, -1 not available */
+    const char *libs = st_env("SAMSA_TEST_KAFKA_LIBS");
+    char cmd[1024];
+
+    if (state)
+        return state > 0;
+    state = -1;
+    if (!libs || access("test/integration/interop/TxnProducer.java", R_OK) != 0 ||
+        system("command -v javac >/dev/null 2>&1") != 0) {
+        fprintf(stderr, "# no javac, SAMSA_TEST_KAFKA_LIBS or Java source: "
+                        "transactions test skipped\n");
+        return false;
+    }
+    snprintf(g_javadir, sizeof g_javadir, "/tmp/samsa-hcons-java-XXXXXX");
+    if (!mkdtemp(g_javadir))
+        return false;
+    snprintf(cmd, sizeof cmd, "javac -cp '%s/*' -d '%s' "
+             "test/integration/interop/TxnProducer.java", libs, g_javadir);
+    if (system(cmd) != 0)
+        fail_msg("javac failed: %s", cmd);
+    state = 1;
+    return true;
+}
+
+/* Read partition 0 from the start with the given isolation level until
+ * the end; the values, space-separated, into out. */
+static void read_values(const char *boot, const char *topic,
+                        const char *isolation, char *out, size_t outlen)
+{
+    const char *kv[] = { "isolation.level", isolation, NULL };
+    samsa_client *c = client_new(boot, kv);
+    samsa_topic_partition tp;
+    samsa_message *m;
+    size_t used = 0;
+
+    out[0] = 0;
+    memset(&tp, 0, sizeof tp);
+    tp.topic = topic;
+    tp.partition = 0;
+    tp.offset = SAMSA_OFFSET_BEGINNING;
+    tp.leader_epoch = -1;
+    assert_int_equal(samsa_consumer_eof_events(c, 1), 0);
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    while ((m = samsa_consume(c, 10000)) != NULL) {
+        if (m->err == SAMSA_ERR_PARTITION_EOF) {
+            samsa_message_release(m);
+            break;
+        }
+        assert_int_equal(m->err, 0);
+        used += (size_t)snprintf(out + used, outlen - used, "%s%.*s",
+                                 used ? " " : "", (int)m->value_len,
+                                 (const char *)m->value);
+        assert_true(used < outlen);
+        samsa_message_release(m);
+    }
+    assert_non_null(m);
+    samsa_client_destroy(c);
+}
+
+/* A Java transactional producer commits and aborts, interleaved;
+ * read_committed shows exactly the committed records, read_uncommitted
+ * all data records; transaction markers never show. */
+static void test_read_committed(void **state)
+{
+    const char *boot = bootstrap();
+    char topic[128], cmd[2048], line[64], got[1024];
+    samsa_client *c;
+    FILE *f;
+    bool done = false;
+    (void)state;
+
+    if (!java_ready())
+        skip();
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, "txn");
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
+    samsa_client_destroy(c);
+    snprintf(cmd, sizeof cmd, "java -Xmx256m -cp '%s/*:%s' TxnProducer %s %s 2>/dev/null",
+             st_env("SAMSA_TEST_KAFKA_LIBS"), g_javadir, boot, topic);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "done", 4) == 0)
+            done = true;
+    pclose(f);
+    assert_true(done);
+
+    read_values(boot, topic, "read_committed", got, sizeof got);
+    assert_string_equal(got, "c0 c1 c2 c3 c4 c5 c6 c7 c8 c9");
+    read_values(boot, topic, "read_uncommitted", got, sizeof got);
+    assert_string_equal(got, "c0 c1 c2 c3 c4 a0 a1 a2 a3 a4 c5 c6 c7 a5 a6 a7 c8 c9");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_prefetch_limit),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_topic),
+        cmocka_unit_test(test_read_committed),
     };
     return cmocka_run_group_tests_name("consumer", tests, NULL, NULL);
 }
