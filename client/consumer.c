@@ -599,13 +599,14 @@ size_t samsa_consume_batch(samsa_client *c, samsa_message **msgs, size_t max,
     cons = consumer_of(c);
     if (!cons)
         return 0;
+    /* embedded mode: read what the sockets have first, so the next Fetch
+     * goes out while the application works through this batch */
+    if (!c->background)
+        sn_loop_poll(c->loop, 0);
     n = pop_some(cons, msgs, max);
-    if (n)
+    if (n || timeout_ms == 0)
         return n;
-    if (timeout_ms == 0) {
-        if (!c->background)
-            sn_loop_poll(c->loop, 0);
-    } else if (sc_client_wait(c, queue_ready, cons, timeout_ms) != 0) {
+    if (sc_client_wait(c, queue_ready, cons, timeout_ms) != 0) {
         return 0;
     }
     return pop_some(cons, msgs, max);
