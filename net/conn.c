@@ -473,8 +473,14 @@ static bool flush(sn_conn *c)
             c->out_off += (size_t)n;
             continue;
         }
-        if (n == SN_WANT_WRITE || n == SN_WANT_READ)
+        if (n == SN_WANT_WRITE || n == SN_WANT_READ) {
+            /* what is fully written completes now, not at the end of a
+             * backlog that may never drain completely */
+            complete_written(c);
+            if (c->dead || c->state == SN_CONN_DOWN)
+                return false;
             return sn_conn_watch(c, SN_IO_READ | SN_IO_WRITE) == 0;
+        }
         sn_conn_fail(c, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN,
                      "%s:%d: write failed: %s", c->host, c->port,
                      c->tp->errstr);
@@ -502,7 +508,25 @@ static bool broker_supports(sn_conn *c, sn_req *r)
     return false;
 }
 
-/* Frame queued requests into the out buffer up to the in-flight limit. */
+/* Drop the written prefix of the out buffer once it is at least half of
+ * it, so a backlog under steady load does not grow the buffer for ever.
+ * The unwritten bytes keep their content (TLS retries them, moved). */
+static void compact(sn_conn *c)
+{
+    size_t off = c->out_off;
+    sn_req *r;
+
+    if (off == 0 || off < c->out.len - off)
+        return;
+    memmove(c->out.buf, c->out.buf + off, c->out.len - off);
+    c->out.len -= off;
+    c->out_off = 0;
+    for (r = c->noresp.head; r; r = r->next)
+        r->wire_end = r->wire_end > off ? r->wire_end - off : 0;
+}
+
+/* Frame queued requests into the out buffer up to the in-flight limit
+ * (requests awaiting an answer plus no-response ones not yet written). */
 static void transmit(sn_conn *c)
 {
     bool wrote = false;
@@ -510,6 +534,7 @@ static void transmit(sn_conn *c)
 
     if (c->state < SN_CONN_APIVERSIONS || !c->tp)
         return;
+    compact(c);
     while (!c->dead && (r = c->queued.head)) {
         bool resp = !(r->flags & SN_REQ_NO_RESPONSE);
         size_t frame;
@@ -517,7 +542,7 @@ static void transmit(sn_conn *c)
 
         if (c->state != SN_CONN_READY && !r->internal)
             break;
-        if (resp && (int)c->inflight.n >= c->cfg.max_in_flight)
+        if ((int)(c->inflight.n + c->noresp.n) >= c->cfg.max_in_flight)
             break;
         list_unlink(&c->queued, r);
         if (!r->internal && !broker_supports(c, r)) {

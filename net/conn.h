@@ -20,7 +20,8 @@
  * Requests: sn_conn_send() queues a request (its body copied or encoded at
  * once); it is framed with a client-side correlation id and the header
  * version from protocol/api.h when the connection is READY, pipelined up to
- * max_in_flight requests awaiting responses, and answered in order. A
+ * max_in_flight requests (awaiting an answer, or, for SN_REQ_NO_RESPONSE,
+ * not yet fully written), and answered in order. A
  * response whose correlation id is not the oldest in flight, a frame size
  * that is negative, below 4 or over receive_max_bytes (checked before any
  * allocation), or garbage in a response header closes the connection with

@@ -905,6 +905,29 @@ static void test_partial_writes(void **state)
     assert_int_equal(tn.err, 0);
     assert_int_equal(t2.calls, 1);
     assert_int_equal(t2.err, 0);
+    /* a steady stream of big no-response requests (acks=0 style) drains
+     * through the in-flight window and the compacting buffer */
+    {
+        tctx tm;
+        int i;
+
+        memset(&tm, 0, sizeof tm);
+        for (i = 0; i < 30; i++) {
+            memset(&q, 0, sizeof q);
+            q.api_key = SP_API_VERSIONS_KEY;
+            q.api_version = 0;
+            q.body = body;
+            q.body_len = (1 << 20) + 1000; /* over the server's 1 MB mark */
+            q.flags = SN_REQ_NO_RESPONSE;
+            q.cb = resp_cb;
+            q.opaque = &tm;
+            assert_int_equal(sn_conn_send(c, &q), 0);
+        }
+        poll_for(loop, &tm.calls, 30, 20000);
+        assert_int_equal(tm.calls, 30);
+        assert_int_equal(tm.err, 0);
+        assert_int_equal(sn_conn_pending(c), 0);
+    }
     assert_int_equal(t.down, 0);
     sn_conn_destroy(c);
     sn_loop_free(loop);
