@@ -306,6 +306,7 @@ static void *mock_main(void *arg)
             if (fd >= 0) {
                 memset(&cs[nc], 0, sizeof cs[nc]);
                 cs[nc++].fd = fd;
+                pf[nc].revents = 0; /* not polled yet in this round */
             }
         }
         for (i = 0; i < nc; i++) {
