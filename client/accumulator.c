@@ -45,6 +45,17 @@ static sc_batch *batch_new(sc_producer *p, sc_pq *pq, int64_t now)
         return NULL;
     /* a single record may exceed batch.size up to message.max.bytes */
     sp_writer_init(&b->w, p->c->alloc, (size_t)p->msg_max);
+    /* room for a full batch up front (bounded): appends then never
+     * reallocate in the common case */
+    {
+        size_t want = (size_t)(p->batch_size < p->msg_max ? p->batch_size : p->msg_max) + 256;
+        if (want > 256u * 1024)
+            want = 256u * 1024;
+        if (want > (size_t)p->msg_max)
+            want = (size_t)p->msg_max;
+        sp_writer_grow(&b->w, want);
+        b->w.err = 0; /* a failed reservation is not an error: grow later */
+    }
     if (sp_batch_builder_begin(&b->bb, &b->w, 0) != 0) {
         sp_writer_free(&b->w);
         sp_free(p->c->alloc, b);

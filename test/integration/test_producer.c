@@ -500,6 +500,83 @@ static void test_sync_embedded_and_admin(void **state)
     samsa_client_destroy(c);
 }
 
+/* acks=0 and acks=1 (idempotence off), and the TLS / SASL_SSL listeners. */
+static void test_acks_and_security(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    const char *ssl = st_env("SAMSA_TEST_SSL_BOOTSTRAP");
+    const char *sasl_ssl = st_env("SAMSA_TEST_SASL_SSL_BOOTSTRAP");
+    const char *ca = st_env("SAMSA_TEST_CA");
+    char topic[128];
+    samsa_delivery d;
+    samsa_record r;
+    dstate s;
+    samsa_client *c;
+    int64_t off;
+
+    (void)state;
+    topic_name(topic, sizeof topic, "acks");
+    memset(&r, 0, sizeof r);
+    r.topic = topic;
+    r.partition = 0;
+    r.value = "a";
+    r.value_len = 1;
+    r.timestamp_ms = -1;
+    /* acks=1 */
+    c = client(bs, NULL, "acks", "1", "enable.idempotence", "false", NULL);
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
+    assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+    assert_int_equal(d.offset, 0);
+    samsa_client_destroy(c);
+    /* acks=0: reports come once written, without offsets */
+    dstate_init(&s, 100);
+    c = client(bs, &s, "acks", "0", "enable.idempotence", "false", NULL);
+    produce_keyed(c, topic, 100, false);
+    assert_int_equal(samsa_flush(c, 10000), 0);
+    assert_int_equal(s.reports, 100);
+    assert_int_equal(s.errors, 0);
+    assert_int_equal(s.r[0].offset, -1);
+    samsa_client_destroy(c);
+    dstate_free(&s);
+    /* idempotence needs acks=all: refused at creation */
+    {
+        samsa_conf *cf = samsa_conf_new(NULL);
+        char err[256];
+        assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
+        assert_int_equal(samsa_conf_set(cf, "acks", "1", err, sizeof err), 0);
+        assert_null(samsa_client_new(cf, err, sizeof err));
+        assert_non_null(strstr(err, "enable.idempotence"));
+        samsa_conf_destroy(cf);
+    }
+    /* everything arrived (acks=0 included, given time to land) */
+    c = client(bs, NULL, NULL);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(samsa_list_offset(c, topic, 0, SAMSA_OFFSET_LATEST,
+                                           &off, NULL, 10000), 0);
+        if (off == 101)
+            break;
+        usleep(100000);
+    }
+    assert_int_equal(off, 101);
+    samsa_client_destroy(c);
+
+    if (ssl && ca) {
+        c = client(ssl, NULL, "security.protocol", "SSL", "ssl.ca.location", ca, NULL);
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
+        assert_int_equal(d.offset, 101);
+        samsa_client_destroy(c);
+    }
+    if (sasl_ssl && ca) {
+        c = client(sasl_ssl, NULL, "security.protocol", "SASL_SSL",
+                   "ssl.ca.location", ca, "sasl.mechanism", "SCRAM-SHA-512",
+                   "sasl.username", st_env("SAMSA_TEST_SASL_USER"),
+                   "sasl.password", st_env("SAMSA_TEST_SASL_PASSWORD"), NULL);
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
+        assert_true(d.offset >= 101);
+        samsa_client_destroy(c);
+    }
+}
+
 static void test_unknown_topic_no_autocreate(void **state)
 {
     const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
@@ -755,6 +832,7 @@ int main(void)
         cmocka_unit_test(test_produce_100k_keyed),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_background_threads),
+        cmocka_unit_test(test_acks_and_security),
         cmocka_unit_test(test_unknown_topic_no_autocreate),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_topic_deleted_mid_run),
