@@ -319,6 +319,9 @@ EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 EXAMPLE_BIN := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRC))
 examples: $(EXAMPLE_BIN)
 
+# test_cli drives the tool and the examples of the plain build
+$(TBUILD)/test/integration/test_cli: $(BUILD)/samsa $(EXAMPLE_BIN)
+
 $(BUILD)/examples/%: examples/%.c $(LIBA)
 	@mkdir -p $(@D)
 	$(say) CCLD $@
