@@ -328,7 +328,7 @@ $(BUILD)/examples/%: examples/%.c $(LIBA)
 	$(Q)$(CC) $(CPPFLAGS) $(CSTD) $(OPT) $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS) $(LDFLAGS)
 
 # ---------------------------------------------------------------- demo
-demo: lib tools
+demo: lib tools examples
 	@scripts/demo.sh "$(BUILD)"
 
 clean:
