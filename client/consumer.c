@@ -812,6 +812,7 @@ static int close_fn(void *arg)
     sc_client_signal_locked(c);
     pthread_mutex_unlock(&c->mu);
     sc_cons_release_list(dropped);
+    sc_cons_close_sessions(cons);
     return 0;
 }
 

@@ -217,7 +217,7 @@ static void po_cb(void *opaque, int err, const uint8_t *body, size_t len)
     int32_t epoch = -1;
     bool answered = false;
 
-    if (err == SAMSA_ERR_DESTROYED || c->closing) {
+    if (err == SAMSA_ERR_DESTROYED || c->closing || cons->closed) {
         sp_free(c->alloc, r);
         return;
     }
@@ -525,7 +525,7 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
     int rc;
 
     f->in_flight = false;
-    if (err == SAMSA_ERR_DESTROYED || c->closing) {
+    if (err == SAMSA_ERR_DESTROYED || c->closing || cons->closed) {
         freq_free(c->alloc, q);
         return;
     }
@@ -740,6 +740,47 @@ oom:
     return false;
 }
 
+static void close_cb(void *opaque, int err, const uint8_t *body, size_t len)
+{
+    (void)opaque;
+    (void)err;
+    (void)body;
+    (void)len;
+}
+
+void sc_cons_close_sessions(sc_consumer *cons)
+{
+    int32_t i;
+
+    for (i = 0; i < cons->nfetchers; i++) {
+        sc_fetcher *f = cons->fetchers[i];
+        sn_conn *conn = ready_conn(cons, f->node_id);
+        sp_fetch_req req;
+        sn_request sr;
+        int16_t v;
+
+        if (!conn || sn_conn_api_version(conn, SP_FETCH_KEY, &v) != 0 ||
+            v < 7 || sc_fs_build_close(&f->fs, &req) != 0)
+            continue;
+        req.cluster_id.ptr = NULL;
+        req.cluster_id.len = -1;
+        req.replica_id = -1;
+        req.max_wait_ms = 0;
+        req.min_bytes = 0;
+        req.max_bytes = 1;
+        req.isolation_level = cons->read_committed ? 1 : 0;
+        req.rack_id = sp_str_of("");
+        memset(&sr, 0, sizeof sr);
+        sr.api_key = SP_FETCH_KEY;
+        sr.api_version = v;
+        sr.encode = encode_fetch;
+        sr.encode_arg = &req;
+        sr.cb = close_cb;
+        sn_conn_send(conn, &sr); /* best effort: sessions also expire */
+        f->in_flight = false;
+    }
+}
+
 /* ------------------------------------------------------------ the run */
 
 void sc_cons_run(sc_consumer *cons)
@@ -784,6 +825,23 @@ void sc_cons_run(sc_consumer *cons)
     room = sc_prefetch_room(&cons->pf);
     if (room > 0 && cons->nparts > 0)
         batch = sp_alloc(c->alloc, (size_t)cons->nparts * sizeof *batch);
+    if (batch) {
+        /* the room is shared by the brokers fetched from now */
+        size_t nleaders = 0;
+
+        for (i = 0; i < cons->nparts; i++) {
+            bool first = sc_off_fetchable(&cons->parts[i]->off) &&
+                         cons->parts[i]->leader >= 0;
+
+            for (j = 0; j < i && first; j++)
+                if (cons->parts[j]->leader == cons->parts[i]->leader &&
+                    sc_off_fetchable(&cons->parts[j]->off))
+                    first = false;
+            nleaders += first;
+        }
+        if (nleaders > 1)
+            room /= nleaders;
+    }
     for (i = 0; batch && i < cons->nparts; i++) {
         sc_cpart *lead = cons->parts[i];
         sc_fetcher *f;

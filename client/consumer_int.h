@@ -113,5 +113,8 @@ void sc_cons_kick(sc_consumer *cons, int64_t delay_ms);
 /* Send what is due: resets, validations, one Fetch per broker. */
 void sc_cons_run(sc_consumer *cons);
 void sc_cons_fetchers_free(sc_consumer *cons);
+/* samsa_close: tell each broker to drop our fetch session (epoch -1),
+ * without waiting for the answers. */
+void sc_cons_close_sessions(sc_consumer *cons);
 
 #endif
