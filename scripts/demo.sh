@@ -84,6 +84,12 @@ if [ -n "${SAMSA_BOOTSTRAP:-}" ] && [ "${DEMO_KEEP:-0}" != 1 ]; then
     "$samsa" -b "$bootstrap" delete-topic "$out" -q || true
 fi
 echo
-echo "== done in $(( $(date +%s) - t0 )) s. Try it yourself:"
+echo "== done in $(( $(date +%s) - t0 )) s."
+if [ "$started" = 1 ]; then
+    echo "   The demo's broker stops now. For your own: test/broker/kafka.sh start; then"
+    bootstrap=127.0.0.1:${SAMSA_BROKER_PORT:-39092}
+else
+    echo "   Try it yourself:"
+fi
 echo "   $samsa -b $bootstrap -L"
-echo "   echo 'hello' | $samsa -b $bootstrap -P -t greetings && $samsa -b $bootstrap -C -t greetings -e"
+echo "   echo hello | $samsa -b $bootstrap -P -t greetings && $samsa -b $bootstrap -C -t greetings -e"
