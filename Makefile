@@ -389,12 +389,14 @@ BENCH_DIR   := $(BUILD)/bench
 BENCH_SAMSA := $(BENCH_DIR)/bench_samsa
 BENCH_RDK   := $(BENCH_DIR)/peer_rdkafka
 BENCH_CC     = $(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS)
-# the consume workloads are compiled in once libsamsa.a has samsa_consume
+# the consume workloads are compiled in once libsamsa.a has the calls
+bench_has = $$(nm -g --defined-only $(LIBA) 2>/dev/null | grep -q ' T $(1)$$' && echo $(2))
 $(BENCH_SAMSA): bench/bench_samsa.c bench/bench_util.h $(LIBA)
 	@mkdir -p $(@D)
 	$(say) CCLD $@
-	$(Q)$(BENCH_CC) $$(nm -g --defined-only $(LIBA) 2>/dev/null | grep -q ' T samsa_consume$$$$' && \
-		echo -DBENCH_HAVE_CONSUMER=1) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
+	$(Q)$(BENCH_CC) $(call bench_has,samsa_consume,-DBENCH_HAVE_CONSUMER=1) \
+		$(call bench_has,samsa_subscribe,-DBENCH_HAVE_GROUP=1) \
+		$< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
 $(BENCH_RDK): bench/peer_rdkafka.c bench/bench_util.h
 	@mkdir -p $(@D)
 	$(say) CCLD $@

@@ -14,7 +14,8 @@
  * While the consumer is not in the library yet, the consume, latency and
  * idle-consumer workloads print their JSON line with a "not yet" note: the
  * Makefile passes -DBENCH_HAVE_CONSUMER=1 once libsamsa.a defines
- * samsa_consume.
+ * samsa_consume, and -DBENCH_HAVE_GROUP=1 (idle-consumer) once it defines
+ * samsa_subscribe.
  */
 #include "bench_util.h"
 
@@ -23,6 +24,9 @@
 
 #ifndef BENCH_HAVE_CONSUMER
 #define BENCH_HAVE_CONSUMER 0
+#endif
+#ifndef BENCH_HAVE_GROUP
+#define BENCH_HAVE_GROUP 0
 #endif
 
 static long g_ok, g_err;
@@ -204,13 +208,17 @@ static void run_consume(const bu_opts *o, bu_result *r)
 }
 
 /* As peer_rdkafka.c: produce at o->rate with the send time in the first 8
- * bytes and consume on the same handle; the first second is warm-up. */
+ * bytes and consume in the same thread; the first second is warm-up. Two
+ * handles, as librdkafka (and Java) need: one handle that produces and
+ * fetches shares a connection, and the broker answers a connection's
+ * requests in order, so a Produce waits behind a long-polling Fetch (up to
+ * fetch.max.wait.ms). BENCH_SAMSA_ONE_HANDLE=1 measures that case. */
 static void run_latency(const bu_opts *o, bu_result *r)
 {
     long total = o->rate * o->seconds, sent = 0, got = 0, nlat = 0;
     uint32_t *lat;
     unsigned char *buf;
-    samsa_client *c;
+    samsa_client *c, *cc;
     int64_t t0, warm, end, interval = 1000000000ll / o->rate, drain;
 
     lat = malloc(sizeof *lat * (size_t)total);
@@ -218,7 +226,8 @@ static void run_latency(const bu_opts *o, bu_result *r)
     if (!lat || !buf)
         die("latency", "out of memory");
     c = client(o, 1, NULL);
-    assign_all(c, o);
+    cc = getenv("BENCH_SAMSA_ONE_HANDLE") ? c : client(o, 0, NULL);
+    assign_all(cc, o);
     memcpy(buf, bu_payload(0), (size_t)o->size);
     t0 = bu_now_ns();
     warm = t0 + 1000000000ll;
@@ -233,7 +242,9 @@ static void run_latency(const bu_opts *o, bu_result *r)
             produce_one(c, o, buf);
             sent++;
         }
-        m = samsa_consume(c, sent < total ? 1 : 100);
+        if (cc != c && !o->background)
+            samsa_poll(c, 0);
+        m = samsa_consume(cc, sent < total ? 1 : 100);
         if (!m)
             continue;
         if (!m->err && m->value_len >= 8) {
@@ -258,12 +269,15 @@ static void run_latency(const bu_opts *o, bu_result *r)
     r->cpu_s = bu_cpu_s();
     bu_percentiles(lat, nlat, r);
     samsa_flush(c, 10000);
-    samsa_close(c, 10000);
+    samsa_close(cc, 10000);
+    if (cc != c)
+        samsa_client_destroy(cc);
     samsa_client_destroy(c);
     free(lat);
     free(buf);
 }
 
+#if BENCH_HAVE_GROUP
 static void run_idle_consumer(const bu_opts *o, bu_result *r)
 {
     char group[64];
@@ -307,17 +321,27 @@ static void run_idle_consumer(const bu_opts *o, bu_result *r)
     samsa_client_destroy(c);
 }
 
-#else /* !BENCH_HAVE_CONSUMER */
+#endif /* BENCH_HAVE_GROUP */
+#endif /* BENCH_HAVE_CONSUMER */
 
-static void not_yet(const bu_opts *o, bu_result *r)
+#if !BENCH_HAVE_CONSUMER
+static void no_consumer(const bu_opts *o, bu_result *r)
 {
     (void)o;
     r->note = "not yet: the consumer is not in this libsamsa";
     r->errors = 1;
 }
-#define run_consume not_yet
-#define run_latency not_yet
-#define run_idle_consumer not_yet
+#define run_consume no_consumer
+#define run_latency no_consumer
+#endif
+#if !BENCH_HAVE_CONSUMER || !BENCH_HAVE_GROUP
+static void no_group(const bu_opts *o, bu_result *r)
+{
+    (void)o;
+    r->note = "not yet: samsa_subscribe is not in this libsamsa";
+    r->errors = 1;
+}
+#define run_idle_consumer no_group
 #endif
 
 static void idle_wait(samsa_client *c, const bu_opts *o, int64_t end)
