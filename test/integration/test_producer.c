@@ -577,6 +577,100 @@ static void test_acks_and_security(void **state)
     }
 }
 
+static int32_t len_partitioner(void *opaque, const char *topic, const void *key,
+                               size_t key_len, int32_t npartitions)
+{
+    (void)opaque;
+    (void)topic;
+    (void)key;
+    return (int32_t)(key_len % (size_t)npartitions);
+}
+
+/* consistent_random puts each key where librdkafka (kcat) does; a custom
+ * partitioner is obeyed; LogAppendTime comes back in the report. */
+static void test_partitioners_and_log_append_time(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    const char *cfg[] = { "message.timestamp.type", "LogAppendTime" };
+    char topic[128], topic2[128], cmd[512], line[256];
+    int32_t kcat_part[40];
+    samsa_conf *cf;
+    samsa_delivery d;
+    samsa_record r;
+    samsa_client *c;
+    char err[256];
+    FILE *f;
+    int i, n = 0;
+    int64_t before;
+
+    (void)state;
+    topic_name(topic, sizeof topic, "crc");
+    c = client(bs, NULL, "partitioner", "consistent_random", NULL);
+    assert_int_equal(samsa_create_topic(c, topic, 5, 1, NULL, 0, 30000), 0);
+    /* kcat (librdkafka) writes 40 keys with its consistent_random */
+    snprintf(cmd, sizeof cmd,
+             "for i in $(seq 0 39); do echo \"ck$i:x\"; done | "
+             "kcat -P -b %s -t %s -K: -X partitioner=consistent_random 2>&1",
+             bs, topic);
+    assert_int_equal(system(cmd), 0);
+    for (i = 0; i < 40; i++)
+        kcat_part[i] = -1;
+    snprintf(cmd, sizeof cmd, "kcat -C -b %s -t %s -e -q -f '%%p %%k\\n' 2>&1",
+             bs, topic);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f)) {
+        int p, k;
+        if (sscanf(line, "%d ck%d", &p, &k) == 2 && k >= 0 && k < 40) {
+            kcat_part[k] = p;
+            n++;
+        }
+    }
+    pclose(f);
+    assert_int_equal(n, 40);
+    for (i = 0; i < 40; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "ck%d", i);
+        memset(&r, 0, sizeof r);
+        r.topic = topic;
+        r.partition = SAMSA_PARTITION_ANY;
+        r.key = key;
+        r.key_len = strlen(key);
+        r.value = "y";
+        r.value_len = 1;
+        r.timestamp_ms = -1;
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+        assert_int_equal(d.partition, kcat_part[i]);
+    }
+    samsa_client_destroy(c);
+
+    /* custom partitioner + LogAppendTime */
+    topic_name(topic2, sizeof topic2, "custom");
+    cf = samsa_conf_new(NULL);
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
+    samsa_conf_set_partitioner_cb(cf, len_partitioner, NULL);
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    assert_non_null(c);
+    assert_int_equal(samsa_create_topic(c, topic2, 3, 1, cfg, 1, 30000), 0);
+    before = (int64_t)time(NULL) * 1000 - 5000;
+    for (i = 1; i <= 6; i++) {
+        static const char k[] = "abcdef";
+        memset(&r, 0, sizeof r);
+        r.topic = topic2;
+        r.partition = SAMSA_PARTITION_ANY;
+        r.key = k;
+        r.key_len = (size_t)i;
+        r.value = "z";
+        r.value_len = 1;
+        r.timestamp_ms = 1000; /* replaced by the broker's append time */
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+        assert_int_equal(d.partition, i % 3);
+        assert_true(d.timestamp_ms > before);
+    }
+    samsa_client_destroy(c);
+}
+
 static void test_unknown_topic_no_autocreate(void **state)
 {
     const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
@@ -833,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_background_threads),
         cmocka_unit_test(test_acks_and_security),
+        cmocka_unit_test(test_partitioners_and_log_append_time),
         cmocka_unit_test(test_unknown_topic_no_autocreate),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_topic_deleted_mid_run),
