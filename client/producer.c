@@ -494,8 +494,8 @@ void sc_producer_conn_event(sc_producer *p, int32_t node_id, sn_conn_event ev,
     (void)node_id;
     if (ev == SN_CONN_EV_AUTH_FAILED) {
         char msg[300];
-        snprintf(msg, sizeof msg, "%s: %s", samsa_err_name(err),
-                 errstr && *errstr ? errstr : samsa_err_str(err));
+        snprintf(msg, sizeof msg, "%s", errstr && *errstr ? errstr
+                                                         : samsa_err_str(err));
         fail_unsent(p, err ? err : SAMSA_ERR_AUTHENTICATION, msg);
     }
     sc_producer_kick(p);
