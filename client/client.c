@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "brokers.h"
 #include "consumer_int.h"
+#include "cgrp.h"
 #include "metadata_refresh.h"
 #include "producer_int.h"
 
@@ -256,6 +257,7 @@ void samsa_client_destroy(samsa_client *c)
     sc_admin_destroy_all(c);
     sc_producer_destroy(c->producer);
     c->producer = NULL;
+    sc_cgrp_destroy(c); /* before the consumer it points into */
     sc_consumer_destroy(c->consumer);
     c->consumer = NULL;
     sc_mdr_free(c->mdr);

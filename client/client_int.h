@@ -36,6 +36,7 @@ struct sc_brokers;
 struct sc_mdr;
 struct sc_producer;
 struct sc_consumer;
+struct sc_cgrp;
 struct sc_admin_op;
 
 struct samsa_client {
@@ -50,6 +51,7 @@ struct samsa_client {
     struct sc_mdr *mdr;           /* metadata refresher */
     struct sc_producer *producer; /* created with the client */
     struct sc_consumer *consumer; /* consumer.c: NULL until first use */
+    struct sc_cgrp *cgrp;         /* cgrp.c: NULL until subscribe/commit */
     struct sc_admin_op *admin_ops; /* admin calls waiting for a broker */
 
     pthread_mutex_t mu; /* guards the "under mu" fields of the parts */

@@ -14,6 +14,7 @@
 #include "samsa/conf.h"
 #include "samsa/client.h"
 #include "samsa/producer.h"
+#include "samsa/consumer.h"
 
 #ifndef SAMSA_VERSION_STRING
 #define SAMSA_VERSION_STRING "0.1.0"
@@ -48,6 +49,8 @@ typedef struct sc_callbacks {
     void *delivery_opaque;
     samsa_partitioner_cb *partitioner;
     void *partitioner_opaque;
+    samsa_rebalance_cb *rebalance; /* consumer groups (cgrp.c) */
+    void *rebalance_opaque;
 } sc_callbacks;
 
 sc_callbacks *sc_conf_callbacks(samsa_conf *c);

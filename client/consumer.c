@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "consumer_int.h"
+#include "cgrp.h"
 #include "alloc.h"
 #include "metadata_refresh.h"
 #include "record_batch.h"
@@ -295,6 +296,8 @@ static int assign_fn(void *arg)
 
     if (!cons)
         return SAMSA_ERR_NO_MEMORY;
+    if (sc_cgrp_subscribed(c))
+        return sc_client_fail(c, SAMSA_ERR_STATE, "assign: subscribed to a group");
     for (i = 0; i < a->n; i++) {
         const samsa_topic_partition *t = &a->tps[i];
 
@@ -596,6 +599,7 @@ size_t samsa_consume_batch(samsa_client *c, samsa_message **msgs, size_t max,
                        "samsa_consume called from a callback");
         return 0;
     }
+    sc_cgrp_polled(c); /* max.poll.interval.ms */
     cons = consumer_of(c);
     if (!cons)
         return 0;
@@ -829,6 +833,6 @@ int samsa_close(samsa_client *c, int timeout_ms)
                               "samsa_close called from a callback");
     memset(&a, 0, sizeof a);
     a.c = c;
-    rc = sc_client_call(c, close_fn, &a);
-    return rc;
+    rc = sc_cgrp_close(c, timeout_ms); /* commit, revoke, leave the group */
+    return sc_client_call(c, close_fn, &a) ? SAMSA_ERR_NO_MEMORY : rc;
 }
