@@ -395,13 +395,13 @@ static int fs_save(void *self, const sq_offset_entry *in, size_t n)
                 next[m].offset = u[k++].offset;
         } else {
             next[m].topic = dup_str(s->alloc, u[k].topic, strlen(u[k].topic));
-            next[m].partition = u[k].partition;
-            next[m].offset = u[k++].offset;
-            fresh[m] = 1;
             if (!next[m].topic) {
                 err = SAMSA_ERR_NO_MEMORY;
                 break;
             }
+            fresh[m] = 1;
+            next[m].partition = u[k].partition;
+            next[m].offset = u[k++].offset;
         }
         m++;
     }
@@ -413,7 +413,7 @@ static int fs_save(void *self, const sq_offset_entry *in, size_t n)
     if (!err)
         err = write_table(s, next, m);
     if (err) {
-        free_fresh(s->alloc, next, fresh, m + (err == SAMSA_ERR_NO_MEMORY && m < s->n + n));
+        free_fresh(s->alloc, next, fresh, m);
         sp_free(s->alloc, fresh);
         return err;
     }
