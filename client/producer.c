@@ -491,7 +491,8 @@ static void fail_unsent(sc_producer *p, int err, const char *errstr)
 void sc_producer_conn_event(sc_producer *p, int32_t node_id, sn_conn_event ev,
                             int err, const char *errstr)
 {
-    (void)node_id;
+    if (ev == SN_CONN_EV_DOWN && node_id >= 0 && p->ntopics > 0)
+        sc_mdr_refresh(p->c->mdr); /* the leader may have moved */
     if (ev == SN_CONN_EV_AUTH_FAILED) {
         char msg[300];
         snprintf(msg, sizeof msg, "%s", errstr && *errstr ? errstr

@@ -406,7 +406,7 @@ void sc_sender_run(sc_producer *p)
     sc_batch *coll[MAX_PER_REQ];
     size_t ti, k;
     int32_t i;
-    bool can_send;
+    bool can_send, need_md = false;
 
     p->kick = false;
     if (c->closing)
@@ -437,8 +437,13 @@ void sc_sender_run(sc_producer *p)
                 sc_pq *pq = t->pqs[i];
                 int32_t leader = tm->parts[i].leader;
                 sc_batch *b;
-                if (!pq || !pq->head || leader < 0)
+                if (!pq || !pq->head)
                     continue;
+                if (leader < 0) {
+                    /* no leader yet: ask again (the refresher paces it) */
+                    need_md = true;
+                    continue;
+                }
                 if (node >= 0 && leader != node)
                     continue;
                 if (p->idempotent) {
@@ -456,6 +461,8 @@ void sc_sender_run(sc_producer *p)
                         continue;
                     ni = node_slot(p, leader);
                     conn = sc_brokers_conn(c->brokers, leader);
+                    if (!conn)
+                        need_md = true; /* leader not in the broker list */
                     if (!ni || !conn ||
                         sn_conn_get_state(conn) != SN_CONN_READY ||
                         ni->n >= p->max_inflight) {
@@ -488,6 +495,8 @@ void sc_sender_run(sc_producer *p)
         if (k > 1000)
             break;
     }
+    if (need_md)
+        sc_mdr_refresh(c->mdr);
     /* when to run again */
     for (ti = 0; ti < p->ntopics; ti++) {
         sc_ptopic *t = p->tlist[ti];
