@@ -245,6 +245,10 @@ int main(int argc, char **argv)
         return usage("-P and -C need -t TOPIC");
     if (o.mode == 'G' && o.nargs < 1)
         return usage("-G needs at least one TOPIC after the options");
+    if (o.mode == 'G' && o.offset && strcmp(o.offset, "beginning") &&
+        strcmp(o.offset, "end"))
+        return usage("-G takes -o beginning or -o end (where a partition without a "
+                     "committed offset starts)");
     if (o.mode == 'Q' && !o.topic)
         return usage("-Q needs -t TOPIC:PARTITION:TIMESTAMP");
     if ((o.mode == 'L' || o.mode == 'C' || o.mode == 'Q' || o.mode == 'A') &&
