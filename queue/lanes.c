@@ -36,6 +36,7 @@ struct sq_lanes {
     sq_lane **heap;
     uint32_t nheap;
     uint32_t *part_count;
+    uint32_t *part_blocked; /* lanes waiting for a retry time, per slot */
     uint32_t total, in_flight, nlanes;
 };
 
@@ -65,9 +66,10 @@ int sq_lanes_create(sq_lanes **out, const samsa_allocator *alloc,
     ls->lanes = sp_calloc(alloc, ls->cap, sizeof *ls->lanes);
     ls->heap = sp_calloc(alloc, ls->cap, sizeof *ls->heap);
     ls->part_count = sp_calloc(alloc, ls->nparts, sizeof *ls->part_count);
+    ls->part_blocked = sp_calloc(alloc, ls->nparts, sizeof *ls->part_blocked);
     if (ls->mode != SQ_ORDER_NONE)
         ls->buckets = sp_calloc(alloc, ls->nbuckets, sizeof *ls->buckets);
-    if (!ls->nodes || !ls->lanes || !ls->heap || !ls->part_count ||
+    if (!ls->nodes || !ls->lanes || !ls->heap || !ls->part_count || !ls->part_blocked ||
         (ls->mode != SQ_ORDER_NONE && !ls->buckets)) {
         sq_lanes_destroy(ls);
         return SAMSA_ERR_NO_MEMORY;
@@ -90,6 +92,7 @@ void sq_lanes_destroy(sq_lanes *ls)
     sp_free(ls->alloc, ls->lanes);
     sp_free(ls->alloc, ls->heap);
     sp_free(ls->alloc, ls->part_count);
+    sp_free(ls->alloc, ls->part_blocked);
     sp_free(ls->alloc, ls->buckets);
     sp_free(ls->alloc, ls);
 }
@@ -200,6 +203,7 @@ static void heap_remove(sq_lanes *ls, sq_lane *l)
     sq_lane *last = ls->heap[--ls->nheap];
 
     l->heap_idx = NOT_BLOCKED;
+    ls->part_blocked[l->partition]--;
     if (last == l)
         return;
     heap_set(ls, i, last);
@@ -327,6 +331,7 @@ int sq_lanes_retry_at(sq_lanes *ls, sq_lane *l, int64_t until_ms)
     l->in_flight = 0;
     ls->in_flight--;
     l->until = until_ms;
+    ls->part_blocked[l->partition]++;
     ls->nheap++;
     heap_set(ls, ls->nheap - 1, l);
     heap_up(ls, ls->nheap - 1);
@@ -403,6 +408,11 @@ uint32_t sq_lanes_drop_partition(sq_lanes *ls, uint32_t partition,
 uint32_t sq_lanes_partition_count(const sq_lanes *ls, uint32_t partition)
 {
     return partition < ls->nparts ? ls->part_count[partition] : 0;
+}
+
+uint32_t sq_lanes_partition_blocked(const sq_lanes *ls, uint32_t partition)
+{
+    return partition < ls->nparts ? ls->part_blocked[partition] : 0;
 }
 
 void sq_lanes_get_stats(const sq_lanes *ls, sq_lanes_stats *st)

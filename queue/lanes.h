@@ -106,6 +106,8 @@ uint32_t sq_lanes_drop_partition(sq_lanes *ls, uint32_t partition,
 
 /* Messages held for the slot (queued plus in flight); 0 for a bad slot. */
 uint32_t sq_lanes_partition_count(const sq_lanes *ls, uint32_t partition);
+/* Lanes of the slot waiting for a retry time; 0 for a bad slot. */
+uint32_t sq_lanes_partition_blocked(const sq_lanes *ls, uint32_t partition);
 
 void sq_lanes_get_stats(const sq_lanes *ls, sq_lanes_stats *st);
 

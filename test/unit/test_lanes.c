@@ -152,6 +152,8 @@ static void test_retry_blocks_only_its_lane(void **state)
     assert_int_equal(sq_lanes_retry_at(ls, a, 100), 0);
     assert_int_equal(sq_lanes_retry_at(ls, a, 100), SAMSA_ERR_STATE);
     assert_int_equal(sq_lanes_next_wake(ls), 100);
+    assert_int_equal(sq_lanes_partition_blocked(ls, 0), 1);
+    assert_int_equal(sq_lanes_partition_blocked(ls, 1), 0);
     sq_lanes_get_stats(ls, &st);
     assert_int_equal(st.blocked, 1);
     assert_int_equal(st.in_flight, 0);
@@ -166,6 +168,7 @@ static void test_retry_blocks_only_its_lane(void **state)
     assert_ptr_equal(expect_next(ls, 100, &a2), &items[0]);
     assert_ptr_equal(a2, a);
     assert_int_equal(sq_lanes_next_wake(ls), -1);
+    assert_int_equal(sq_lanes_partition_blocked(ls, 0), 0);
     assert_int_equal(sq_lanes_done(ls, a), 0);
     assert_ptr_equal(expect_next(ls, 100, &a), &items[1]);
     assert_int_equal(sq_lanes_done(ls, a), 0);
@@ -234,10 +237,12 @@ static void test_drop_partition(void **state)
     assert_ptr_equal(expect_next(ls, 0, &a), &items[0]); /* in flight */
     assert_ptr_equal(expect_next(ls, 0, &b), &items[2]);
     assert_int_equal(sq_lanes_retry_at(ls, b, 500), 0);  /* blocked */
+    assert_int_equal(sq_lanes_partition_blocked(ls, 0), 1);
     dropped_sum = 0;
     assert_int_equal(sq_lanes_drop_partition(ls, 0, on_drop, NULL), 4);
     assert_int_equal(dropped_sum, (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4));
     assert_int_equal(sq_lanes_partition_count(ls, 0), 1); /* the head with a worker */
+    assert_int_equal(sq_lanes_partition_blocked(ls, 0), 0);
     assert_int_equal(sq_lanes_next_wake(ls), -1);
     assert_int_equal(sq_lanes_retry_at(ls, a, 10), SAMSA_ERR_STATE);
     /* partition 1 unaffected; new work for 0 starts a fresh lane at once */
@@ -287,7 +292,7 @@ static void test_bad_config_and_faults(void **state)
         assert_int_equal(err, SAMSA_ERR_NO_MEMORY);
         assert_int_equal(fa.live, 0);
     }
-    assert_int_equal(n, 7);
+    assert_int_equal(n, 8);
 }
 
 /* Random workload in key mode against the rules. */
@@ -383,6 +388,9 @@ static void test_random_workload(void **state)
             sq_lanes_stats st;
             sq_lanes_get_stats(ls, &st);
             assert_int_equal(st.in_flight, nfly);
+            assert_int_equal(st.blocked, sq_lanes_partition_blocked(ls, 0) +
+                                             sq_lanes_partition_blocked(ls, 1) +
+                                             sq_lanes_partition_blocked(ls, 2));
         }
     }
     {
