@@ -35,7 +35,10 @@
  * has floor or ceil of partitions/members; with different subscriptions no
  * partition can move to an eligible member with two fewer; with no
  * membership change and a balanced start, nothing moves.
- * Cost: O(P log N) to hand out plus O(N + P/T) per moved partition.
+ * Cost: reading the input is linear in the subscriptions (topic names go
+ * through a hash table); the sticky plan is O(P log N) with equal
+ * subscriptions, and with different ones each partition moved while
+ * balancing costs O(N + P/T) more.
  *
  * Input strings are views (sp_str, not NUL-terminated, len -1 = null),
  * typically into the JoinGroup response; the result's topic views point
