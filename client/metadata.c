@@ -221,3 +221,26 @@ const sc_broker *sc_md_broker(const sc_metadata *md, int32_t id)
             return &md->brokers[i];
     return NULL;
 }
+
+bool sc_md_update_leader(sc_metadata *md, const char *name, size_t namelen,
+                         int32_t partition, int32_t leader,
+                         int32_t leader_epoch)
+{
+    sc_topic_md *t = sc_strmap_get(&md->topics, name, namelen);
+    sc_partition_md *p;
+
+    if (!t || partition < 0 || partition >= t->npartitions || leader < 0 ||
+        leader_epoch < 0 || !sc_md_broker(md, leader))
+        return false;
+    p = &t->parts[partition];
+    if (leader_epoch < p->leader_epoch ||
+        (leader_epoch == p->leader_epoch && leader == p->leader))
+        return false;
+    p->leader_epoch = leader_epoch;
+    if (p->leader == leader)
+        return false;
+    p->leader = leader;
+    if (t->available)
+        t->available[partition] = 1;
+    return true;
+}

@@ -83,6 +83,16 @@ int sc_md_update_topic(sc_metadata *md, const char *name, size_t namelen,
 
 void sc_md_remove_topic(sc_metadata *md, const char *name, size_t namelen);
 
+/*
+ * A new leader learned outside Metadata (a Produce or Fetch answer's
+ * CurrentLeader, KIP-951): applied only when the topic and the broker are
+ * known and leader_epoch is at least the cached one. true when the cached
+ * leader changed.
+ */
+bool sc_md_update_leader(sc_metadata *md, const char *name, size_t namelen,
+                         int32_t partition, int32_t leader,
+                         int32_t leader_epoch);
+
 const sc_topic_md *sc_md_topic(const sc_metadata *md, const char *name,
                                size_t namelen);
 const sc_broker *sc_md_broker(const sc_metadata *md, int32_t id);

@@ -237,6 +237,15 @@ static void produce_cb(void *opaque, int err, const uint8_t *body, size_t len)
             if (rp->error_message.len > 0)
                 snprintf(em, sizeof em, "%.*s", (int)rp->error_message.len,
                          rp->error_message.ptr);
+            if (rp->error_code && rp->current_leader &&
+                sc_md_update_leader(&c->md, b->pq->t->name, b->pq->t->namelen,
+                                    b->pq->partition,
+                                    rp->current_leader->leader_id,
+                                    rp->current_leader->leader_epoch))
+                sc_debug(&c->log, SC_DBG_PRODUCER, "producer",
+                         "%s [%d]: new leader %d from the Produce answer",
+                         b->pq->t->name, (int)b->pq->partition,
+                         (int)rp->current_leader->leader_id);
             batch_done(p, b, rp->error_code, em, rp->base_offset,
                        rp->log_append_time_ms);
         }

@@ -124,11 +124,44 @@ static void test_allocation_failures(void **state)
     }
 }
 
+static void test_leader_from_produce(void **state)
+{
+    sc_metadata md;
+    sc_partition_md p[2];
+    sc_broker b[2] = { { 1, "h1", 9092, NULL }, { 2, "h2", 9092, NULL } };
+    const sc_topic_md *t;
+    unsigned ch;
+    (void)state;
+
+    sc_md_init(&md, NULL);
+    assert_int_equal(sc_md_set_brokers(&md, b, 2, "cid", 1), 0);
+    p[0] = part(0, 1, 5);
+    p[1] = part(1, -1, 5);
+    assert_int_equal(sc_md_update_topic(&md, "t", 1, NULL, 0, false, p, 2, 1, &ch), 0);
+    /* newer epoch, known broker: applied */
+    assert_true(sc_md_update_leader(&md, "t", 1, 0, 2, 6));
+    t = sc_md_topic(&md, "t", 1);
+    assert_int_equal(t->parts[0].leader, 2);
+    assert_int_equal(t->parts[0].leader_epoch, 6);
+    /* older epoch, unknown broker, unknown topic/partition: ignored */
+    assert_false(sc_md_update_leader(&md, "t", 1, 0, 1, 5));
+    assert_false(sc_md_update_leader(&md, "t", 1, 0, 9, 7));
+    assert_false(sc_md_update_leader(&md, "u", 1, 0, 1, 7));
+    assert_false(sc_md_update_leader(&md, "t", 1, 2, 1, 7));
+    assert_int_equal(t->parts[0].leader, 2);
+    /* a leaderless partition becomes available */
+    assert_int_equal(t->available[1], 0);
+    assert_true(sc_md_update_leader(&md, "t", 1, 1, 1, 5));
+    assert_int_equal(t->available[1], 1);
+    sc_md_free(&md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_topics_and_leader_epochs),
         cmocka_unit_test(test_brokers),
+        cmocka_unit_test(test_leader_from_produce),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests_name("metadata", tests, NULL, NULL);
