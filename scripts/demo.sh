@@ -54,12 +54,16 @@ produced=$(sed -n 's/^produced \([0-9]*\) delivered \([0-9]*\) failed \([0-9]*\)
 pfailed=$(sed -n 's/^produced .* failed \([0-9]*\)$/\1/p' "$build/demo-producer.log")
 
 if [ -x "$ex/queue_consumer" ]; then
-    echo "== example queue consumer (group $group): handler with transient and permanent failures"
-    "$ex/queue_consumer" "$bootstrap" "$in" "$group" 3 | tee "$build/demo-consumer.log"
-    processed=$(sed -n 's/^processed \([0-9]*\).*/\1/p' "$build/demo-consumer.log")
-    retried=$(sed -n 's/.*retried \([0-9]*\).*/\1/p' "$build/demo-consumer.log")
-    dead=$(sed -n 's/.*dead-lettered \([0-9]*\).*/\1/p' "$build/demo-consumer.log")
-    show_topic=$in-dlq
+    echo "== example queue consumer (group $group): 4 workers; seq%10==3 fails once (retried), seq%25==7 always (dead-lettered)"
+    "$ex/queue_consumer" "$bootstrap" "$in" "$group" 3 > "$build/demo-consumer.log"
+    { grep '^dead-lettered' "$build/demo-consumer.log" || true; } | sed -n '1,3p'
+    echo "   ..."
+    stats=$(grep '^processed ' "$build/demo-consumer.log")
+    echo "$stats"
+    processed=$(echo "$stats" | sed -n 's/^processed \([0-9][0-9]*\).*/\1/p')
+    retried=$(echo "$stats" | sed -n 's/.* retried \([0-9][0-9]*\).*/\1/p')
+    dead=$(echo "$stats" | sed -n 's/.* dead-lettered \([0-9][0-9]*\).*/\1/p')
+    show_topic=$in.dlq
 else
     echo "== example pipeline (group $group): upper-cases each update, adds headers, commits after delivery"
     "$ex/pipeline" "$bootstrap" "$in" "$out" 2 "$group" | tee "$build/demo-consumer.log"
@@ -77,11 +81,12 @@ echo "  committed offsets of group $group:"
 "$samsa" -b "$bootstrap" describe-group "$group" | sed -n '/TOPIC/,$p' | sed 's/^/  /'
 echo
 echo "== three messages of $show_topic with their headers (samsa -C)"
-"$samsa" -b "$bootstrap" -C -t "$show_topic" -p 0 -o beginning -c 3 -q \
+"$samsa" -b "$bootstrap" -C -t "$show_topic" -o beginning -c 3 -q \
     -f '  %t [%p] @%o key %k\n    headers: %h\n    value:   %s\n'
 if [ -n "${SAMSA_BOOTSTRAP:-}" ] && [ "${DEMO_KEEP:-0}" != 1 ]; then
     "$samsa" -b "$bootstrap" delete-topic "$in" -q || true
     "$samsa" -b "$bootstrap" delete-topic "$out" -q || true
+    [ "$show_topic" = "$in.dlq" ] && { "$samsa" -b "$bootstrap" delete-topic "$in.dlq" -q || true; }
 fi
 echo
 echo "== done in $(( $(date +%s) - t0 )) s."
