@@ -463,6 +463,9 @@ static void handle_partition(sc_consumer *cons, const freq *q,
                           res.errmsg[0] ? res.errmsg : samsa_err_str(res.err));
         else if (act == SC_ACT_METADATA)
             sc_mdr_refresh(c->mdr);
+        if (act == SC_ACT_METADATA || act == SC_ACT_RETRY)
+            /* not again at once from the same broker */
+            p->not_before_ms = sn_loop_now(c->loop) + cons->retry_backoff_ms;
     }
     if (rp->diverging_epoch && rp->diverging_epoch->epoch >= 0 &&
         rp->diverging_epoch->end_offset >= 0) {
@@ -783,6 +786,13 @@ void sc_cons_close_sessions(sc_consumer *cons)
 
 /* ------------------------------------------------------------ the run */
 
+/* Fetch this partition now? (under mu) */
+static bool ready_now(const sc_cpart *p, int64_t now)
+{
+    return sc_off_fetchable(&p->off) && p->leader >= 0 &&
+           p->not_before_ms <= now;
+}
+
 void sc_cons_run(sc_consumer *cons)
 {
     samsa_client *c = cons->c;
@@ -820,6 +830,9 @@ void sc_cons_run(sc_consumer *cons)
         }
         if (sc_off_fetchable(o) && p->leader < 0)
             want_md = true;
+        if (sc_off_fetchable(o) && p->not_before_ms > now &&
+            (retry < 0 || p->not_before_ms - now < retry))
+            retry = p->not_before_ms - now;
     }
 
     room = sc_prefetch_room(&cons->pf);
@@ -830,12 +843,11 @@ void sc_cons_run(sc_consumer *cons)
         size_t nleaders = 0;
 
         for (i = 0; i < cons->nparts; i++) {
-            bool first = sc_off_fetchable(&cons->parts[i]->off) &&
-                         cons->parts[i]->leader >= 0;
+            bool first = ready_now(cons->parts[i], now);
 
             for (j = 0; j < i && first; j++)
                 if (cons->parts[j]->leader == cons->parts[i]->leader &&
-                    sc_off_fetchable(&cons->parts[j]->off))
+                    ready_now(cons->parts[j], now))
                     first = false;
             nleaders += first;
         }
@@ -847,12 +859,12 @@ void sc_cons_run(sc_consumer *cons)
         sc_fetcher *f;
         bool first = true;
 
-        if (!sc_off_fetchable(&lead->off) || lead->leader < 0)
+        if (!ready_now(lead, now))
             continue;
         /* only the first partition of each leader starts its batch */
         for (j = 0; j < i && first; j++)
             if (cons->parts[j]->leader == lead->leader &&
-                sc_off_fetchable(&cons->parts[j]->off))
+                ready_now(cons->parts[j], now))
                 first = false;
         if (!first)
             continue;
@@ -869,7 +881,7 @@ void sc_cons_run(sc_consumer *cons)
         nb = 0;
         for (j = i; j < cons->nparts; j++)
             if (cons->parts[j]->leader == lead->leader &&
-                sc_off_fetchable(&cons->parts[j]->off))
+                ready_now(cons->parts[j], now))
                 batch[nb++] = cons->parts[j];
         if (!send_fetch(cons, f, batch, nb, room))
             retry = cons->retry_backoff_ms;

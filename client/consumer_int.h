@@ -35,6 +35,7 @@ typedef struct sc_cpart {
     int32_t leader;       /* node id; -1 = unknown */
     int32_t max_bytes;    /* max.partition.fetch.bytes, raised for a
                              batch that does not fit */
+    int64_t not_before_ms; /* backoff after a partition error (monotonic) */
     bool list_inflight;   /* ListOffsets in flight (for off.gen) */
     bool validate_inflight; /* OffsetForLeaderEpoch in flight */
     bool eof_reported;

@@ -1,6 +1,6 @@
 /*
  * The simple consumer (assign, seek, consume, release) against the real
- * broker: messages written by an independent producer (Debian's kcat,
+ * broker: 100,000 messages per codec written by an independent producer (Debian's kcat,
  * librdkafka) with every codec are read back exactly once, in offset
  * order per partition, bytes and keys intact; embedded and background
  * mode; seek by offset, to the end and by timestamp; positions, lag and
@@ -222,7 +222,7 @@ static void read_codec(const char *codec, int n, bool background)
 static void test_read_none(void **state)
 {
     (void)state;
-    read_codec("none", 40000, false);
+    read_codec("none", 100000, false);
 }
 
 static void test_read_codecs(void **state)
@@ -232,7 +232,7 @@ static void test_read_codecs(void **state)
     (void)state;
 
     for (i = 0; i < 4; i++)
-        read_codec(codecs[i], 15000, i % 2 == 1);
+        read_codec(codecs[i], 100000, i % 2 == 1);
 }
 
 /* Seek by offset, to the end, and by timestamp, on records with known
