@@ -289,9 +289,9 @@ void sc_acc_requeue(sc_pq *pq, sc_batch *b)
 {
     sc_batch **pp = &pq->head;
 
-    /* before the first batch with a higher sequence or none yet */
-    while (*pp && (*pp)->base_seq >= 0 && b->base_seq >= 0 &&
-           (*pp)->base_seq < b->base_seq)
+    /* after the batches first sent before it, so retries never reorder
+     * (also without idempotence, and after an epoch bump renumbered) */
+    while (*pp && (*pp)->order != 0 && (*pp)->order < b->order)
         pp = &(*pp)->next;
     b->next = *pp;
     *pp = b;

@@ -81,6 +81,7 @@ typedef struct sc_batch {
     int64_t deadline_ms;   /* oldest record's produce() + delivery.timeout */
     int64_t retry_at_ms;
     int32_t base_seq;      /* -1 until first sent (idempotence) */
+    uint64_t order;        /* send order in its partition, 0 = never sent */
     int attempts;
     bool closed;           /* finished: compressed, CRC computed */
     int last_err;          /* last retriable error, for timeout reports */
@@ -96,6 +97,7 @@ typedef struct sc_pq {
     int inflight;          /* batches in flight */
     int32_t next_seq;      /* next sequence to give */
     int32_t acked_next;    /* sequence after the last acknowledged batch */
+    uint64_t next_order;   /* last sc_batch.order given */
     bool resync;           /* a batch failed: drain in-flight first */
 } sc_pq;
 
@@ -196,7 +198,8 @@ int sc_acc_close(sc_producer *p, sc_pq *pq);
 /* Head batch of pq if it may be sent now (closing it if needed), else
  * NULL; *wake is lowered to when it will be. */
 sc_batch *sc_acc_ready(sc_producer *p, sc_pq *pq, int64_t now, int64_t *wake);
-/* Put a failed batch back at its sequence position. */
+/* Put a failed batch back at its first-send position (before every batch
+ * sent after it and every batch never sent). */
 void sc_acc_requeue(sc_pq *pq, sc_batch *b);
 /* Remove the head batch (being sent). */
 sc_batch *sc_acc_pop(sc_pq *pq);

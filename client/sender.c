@@ -324,6 +324,8 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
     q->n = n;
     for (i = 0; i < n; i++) {
         sc_batch *x = b[i];
+        if (x->order == 0)
+            x->order = ++x->pq->next_order;
         if (p->idempotent) {
             if (x->base_seq < 0) {
                 x->base_seq = x->pq->next_seq;

@@ -680,9 +680,16 @@ static void test_accumulator_limits(void **state)
     assert_int_equal(pq->head->next->n, 5);
     /* a sequence-ordered requeue goes before unsent batches */
     b = sc_acc_pop(pq);
-    b->base_seq = 0;
-    sc_acc_requeue(pq, b);
-    assert_ptr_equal(pq->head, b);
+    b->order = 1;
+    {
+        /* the second one "sent" after it fails first: order still kept */
+        sc_batch *b2 = sc_acc_pop(pq);
+        b2->order = 2;
+        sc_acc_requeue(pq, b2);
+        sc_acc_requeue(pq, b);
+        assert_ptr_equal(pq->head, b);
+        assert_ptr_equal(pq->head->next, b2);
+    }
     /* the batch on the wire decodes with its records */
     {
         sp_batches it;
