@@ -1,0 +1,335 @@
+/* queue/queue_job.c - jobs and the handler-side accessors (see
+ * samsa/queue.h and queue_int.h). */
+#define _GNU_SOURCE /* clock_gettime, eventfd */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "queue_int.h"
+#include "samsa/error.h"
+
+static char *dup_n(const samsa_allocator *a, const char *s, size_t n)
+{
+    char *d = sp_alloc(a, n + 1);
+
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* A decimal header value into *out; false when absent or not a number. */
+static bool header_i64(const samsa_message *m, const char *name, int64_t *out)
+{
+    const void *v;
+    size_t len, i;
+    int64_t x = 0;
+    bool neg = false;
+
+    if (samsa_message_header_find(m, name, &v, &len) != 0 || !v || len == 0 ||
+        len > 19)
+        return false;
+    for (i = 0; i < len; i++) {
+        char ch = ((const char *)v)[i];
+
+        if (i == 0 && ch == '-' && len > 1) {
+            neg = true;
+            continue;
+        }
+        if (ch < '0' || ch > '9')
+            return false;
+        x = x * 10 + (ch - '0');
+    }
+    *out = neg ? -x : x;
+    return true;
+}
+
+int sq_job_read_retry_headers(sq_job *job, size_t i)
+{
+    sq_msgref *r = &job->msgs[i];
+    const samsa_message *m = r->m;
+    const void *v;
+    size_t len;
+    int64_t x;
+
+    if (samsa_message_header_find(m, "retry-original-topic", &v, &len) == 0 && v &&
+        len > 0 && len <= SQ_TOPIC_MAX) {
+        char *t = dup_n(job->q->alloc, v, len);
+
+        if (!t)
+            return SAMSA_ERR_NO_MEMORY;
+        sp_free(job->q->alloc, r->otopic);
+        r->otopic = t;
+    }
+    if (header_i64(m, "retry-original-partition", &x) && x >= 0 && x <= INT32_MAX)
+        r->opart = (int32_t)x;
+    if (header_i64(m, "retry-original-offset", &x) && x >= 0)
+        r->ooff = x;
+    if (header_i64(m, "retry-attempt", &x) && x >= 1 && x < UINT32_MAX)
+        r->attempt = (uint32_t)x + 1;
+    if (header_i64(m, "retry-due", &x) && x > 0)
+        r->due_ms = x;
+    return 0;
+}
+
+sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
+{
+    sq_job *job = sp_calloc(q->alloc, 1, sizeof *job);
+    size_t i;
+
+    if (!job) {
+        for (i = 0; i < n; i++)
+            samsa_message_release(m[i]);
+        return NULL;
+    }
+    job->q = q;
+    job->part = p;
+    job->gen = p->gen;
+    job->msgs = sp_calloc(q->alloc, n ? n : 1, sizeof *job->msgs);
+    if (!job->msgs) {
+        for (i = 0; i < n; i++)
+            samsa_message_release(m[i]);
+        sp_free(q->alloc, job);
+        return NULL;
+    }
+    job->out_ack.job = job;
+    job->out_ack.idx = -1;
+    job->all_next = q->all_jobs;
+    if (q->all_jobs)
+        q->all_jobs->all_prev = job;
+    q->all_jobs = job;
+    for (i = 0; i < n; i++) {
+        sq_msgref *r = &job->msgs[i];
+
+        r->m = m[i];
+        job->n = i + 1;
+        r->attempt = 1;
+        r->opart = m[i]->partition;
+        r->ooff = m[i]->offset;
+        r->level = p->level;
+        r->ack.job = job;
+        r->ack.idx = (int)i;
+        r->otopic = dup_n(q->alloc, m[i]->topic, strlen(m[i]->topic));
+        if (!r->otopic || (p->level >= 0 && sq_job_read_retry_headers(job, i) != 0)) {
+            size_t k;
+
+            for (k = i + 1; k < n; k++)
+                samsa_message_release(m[k]);
+            sq_job_free(job);
+            return NULL;
+        }
+    }
+    return job;
+}
+
+static void free_output(const samsa_allocator *a, sq_output *o)
+{
+    size_t i;
+
+    for (i = 0; i < o->rec.nheaders; i++) {
+        sp_free(a, (void *)o->hdrs[i].name);
+        sp_free(a, (void *)o->hdrs[i].value);
+    }
+    sp_free(a, o->hdrs);
+    sp_free(a, (void *)o->rec.topic);
+    sp_free(a, (void *)o->rec.key);
+    sp_free(a, (void *)o->rec.value);
+    sp_free(a, o);
+}
+
+void sq_job_free(sq_job *job)
+{
+    const samsa_allocator *a;
+    size_t i;
+
+    if (!job)
+        return;
+    a = job->q->alloc;
+    if (job->all_prev)
+        job->all_prev->all_next = job->all_next;
+    else if (job->q->all_jobs == job)
+        job->q->all_jobs = job->all_next;
+    if (job->all_next)
+        job->all_next->all_prev = job->all_prev;
+    for (i = 0; i < job->n; i++) {
+        samsa_message_release(job->msgs[i].m);
+        sp_free(a, job->msgs[i].otopic);
+    }
+    for (i = 0; i < job->nhdrs; i++) {
+        sp_free(a, (void *)job->hdrs[i].name);
+        sp_free(a, (void *)job->hdrs[i].value);
+    }
+    while (job->outs) {
+        sq_output *o = job->outs;
+
+        job->outs = o->next;
+        free_output(a, o);
+    }
+    sp_free(a, job->tracestate);
+    sp_free(a, job->msgs);
+    sp_free(a, job);
+}
+
+/* ---- public accessors ---- */
+
+size_t samsa_queue_job_count(const samsa_queue_job *job)
+{
+    return job ? job->n : 0;
+}
+
+#define J(job) (job)
+#define CJ(job) (job)
+
+const samsa_message *samsa_queue_job_message(const samsa_queue_job *job, size_t i)
+{
+    return job && i < CJ(job)->n ? CJ(job)->msgs[i].m : NULL;
+}
+
+uint32_t samsa_queue_job_attempt(const samsa_queue_job *job, size_t i)
+{
+    return job && i < CJ(job)->n ? CJ(job)->msgs[i].attempt : 0;
+}
+
+void samsa_queue_job_origin(const samsa_queue_job *job, size_t i,
+                            const char **topic, int32_t *partition,
+                            int64_t *offset)
+{
+    const sq_msgref *r;
+
+    if (!job || i >= CJ(job)->n)
+        return;
+    r = &CJ(job)->msgs[i];
+    if (topic)
+        *topic = r->otopic;
+    if (partition)
+        *partition = r->opart;
+    if (offset)
+        *offset = r->ooff;
+}
+
+size_t samsa_queue_job_key(const samsa_queue_job *job, size_t i, char *buf,
+                           size_t len)
+{
+    const sq_msgref *r;
+    int n;
+
+    if (!job || i >= CJ(job)->n)
+        return 0;
+    r = &CJ(job)->msgs[i];
+    n = snprintf(buf, len, "%s_%" PRId32 "_%" PRId64, r->otopic, r->opart, r->ooff);
+    return n < 0 ? 0 : (size_t)n;
+}
+
+int samsa_queue_job_header(const samsa_queue_job *job, size_t i,
+                           const char *name, const void **value,
+                           size_t *value_len)
+{
+    if (!job || i >= CJ(job)->n || !name)
+        return SAMSA_ERR_INVALID_ARG;
+    return samsa_message_header_find(CJ(job)->msgs[i].m, name, value, value_len);
+}
+
+int samsa_queue_job_add_header(samsa_queue_job *jb, const char *name,
+                               const void *value, size_t value_len)
+{
+    sq_job *job = J(jb);
+    const samsa_allocator *a;
+    samsa_header *h;
+
+    if (!job || !name || (!value && value_len))
+        return SAMSA_ERR_INVALID_ARG;
+    if (job->nhdrs == SQ_MAX_ADDED_HDRS)
+        return SAMSA_ERR_LIMIT;
+    a = job->q->alloc;
+    h = &job->hdrs[job->nhdrs];
+    h->name = dup_n(a, name, strlen(name));
+    h->value = value ? dup_n(a, value, value_len) : NULL;
+    h->value_len = value_len;
+    if (!h->name || (value && !h->value)) {
+        sp_free(a, (void *)h->name);
+        sp_free(a, (void *)h->value);
+        return SAMSA_ERR_NO_MEMORY;
+    }
+    job->nhdrs++;
+    return 0;
+}
+
+int samsa_queue_job_produce(samsa_queue_job *jb, const samsa_record *rec)
+{
+    sq_job *job = J(jb);
+    const samsa_allocator *a;
+    sq_output *o;
+    size_t i;
+
+    if (!job || !rec || !rec->topic || (rec->nheaders && !rec->headers))
+        return SAMSA_ERR_INVALID_ARG;
+    if (job->nouts == SQ_MAX_OUTPUTS || rec->nheaders > 1000)
+        return SAMSA_ERR_LIMIT;
+    a = job->q->alloc;
+    o = sp_calloc(a, 1, sizeof *o);
+    if (!o)
+        return SAMSA_ERR_NO_MEMORY;
+    o->rec = *rec;
+    o->rec.headers = NULL;
+    o->rec.nheaders = 0;
+    o->rec.topic = dup_n(a, rec->topic, strlen(rec->topic));
+    o->rec.key = rec->key ? dup_n(a, rec->key, rec->key_len) : NULL;
+    o->rec.value = rec->value ? dup_n(a, rec->value, rec->value_len) : NULL;
+    if (rec->nheaders)
+        o->hdrs = sp_calloc(a, rec->nheaders, sizeof *o->hdrs);
+    if (!o->rec.topic || (rec->key && !o->rec.key) || (rec->value && !o->rec.value) ||
+        (rec->nheaders && !o->hdrs)) {
+        free_output(a, o);
+        return SAMSA_ERR_NO_MEMORY;
+    }
+    for (i = 0; i < rec->nheaders; i++) {
+        const samsa_header *s = &rec->headers[i];
+
+        o->hdrs[i].name = s->name ? dup_n(a, s->name, strlen(s->name)) : NULL;
+        o->hdrs[i].value = s->value ? dup_n(a, s->value, s->value_len) : NULL;
+        o->hdrs[i].value_len = s->value_len;
+        o->rec.nheaders = i + 1;
+        if (!o->hdrs[i].name || (s->value && !o->hdrs[i].value)) {
+            free_output(a, o);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+    }
+    o->rec.headers = o->hdrs;
+    if (job->outs_tail)
+        job->outs_tail->next = o;
+    else
+        job->outs = o;
+    job->outs_tail = o;
+    job->nouts++;
+    return 0;
+}
+
+void samsa_queue_job_set_error(samsa_queue_job *jb, const char *errstr)
+{
+    if (jb && errstr)
+        snprintf(J(jb)->err, sizeof J(jb)->err, "%s", errstr);
+}
+
+void samsa_queue_job_set_result(samsa_queue_job *jb, size_t i,
+                                samsa_queue_result r)
+{
+    sq_job *job = J(jb);
+
+    if (!job || i >= job->n)
+        return;
+    job->msgs[i].result = r;
+    job->msgs[i].result_set = true;
+}
+
+int64_t samsa_queue_job_elapsed_us(const samsa_queue_job *job)
+{
+    return job ? CJ(job)->elapsed_us : 0;
+}
+
+const char *samsa_queue_job_traceparent(const samsa_queue_job *job)
+{
+    return job ? CJ(job)->traceparent : "";
+}

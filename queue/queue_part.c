@@ -1,0 +1,196 @@
+/* queue/queue_part.c - the queue's partitions: lookup, slots, pausing,
+ * held messages (no lane space yet, or a retry-topic message not yet due)
+ * and dropping on revoke (see queue_int.h). */
+#define _GNU_SOURCE /* clock_gettime, eventfd */
+#include <string.h>
+
+#include "alloc.h"
+#include "queue_int.h"
+#include "samsa/error.h"
+
+sq_part *sq_part_find(samsa_queue *q, const char *topic, int32_t partition)
+{
+    size_t i;
+
+    if (q->last_part && q->last_part->partition == partition &&
+        !strcmp(q->last_part->topic, topic))
+        return q->last_part;
+    for (i = 0; i < q->nparts; i++) {
+        sq_part *p = q->parts[i];
+
+        if (p->partition == partition && !strcmp(p->topic, topic)) {
+            q->last_part = p;
+            return p;
+        }
+    }
+    return NULL;
+}
+
+int sq_topic_level(samsa_queue *q, const char *topic, const char **main_topic)
+{
+    char name[SQ_TOPIC_MAX + 1];
+    size_t t;
+    int l;
+
+    for (t = 0; t < q->ntopics; t++)
+        for (l = 0; l < q->v.nlevels; l++)
+            if (sq_retry_topic_name(q, q->topics[t], l, name, sizeof name) == 0 &&
+                !strcmp(name, topic)) {
+                if (main_topic)
+                    *main_topic = q->topics[t];
+                return l;
+            }
+    return -1;
+}
+
+sq_part *sq_part_get(samsa_queue *q, const char *topic, int32_t partition)
+{
+    sq_part *p = sq_part_find(q, topic, partition);
+    const char *main_topic = NULL;
+    uint64_t cap;
+    size_t len;
+
+    if (p)
+        return p;
+    if ((int64_t)q->nparts >= q->v.max_partitions)
+        return NULL;
+    if (q->nparts == q->capparts) {
+        size_t nc = q->capparts ? q->capparts * 2 : 16;
+        sq_part **np = sp_realloc(q->alloc, q->parts, nc * sizeof *np);
+
+        if (!np)
+            return NULL;
+        q->parts = np;
+        q->capparts = nc;
+    }
+    p = sp_calloc(q->alloc, 1, sizeof *p);
+    if (!p)
+        return NULL;
+    len = strlen(topic);
+    p->topic = sp_alloc(q->alloc, len + 1);
+    cap = (uint64_t)q->v.lane_capacity * (uint64_t)q->v.batch_max + 16;
+    if (cap > SQ_LANES_MAX_CAPACITY)
+        cap = SQ_LANES_MAX_CAPACITY;
+    if (!p->topic || sq_tracker_init(&p->tr, q->alloc, (uint32_t)cap) != 0) {
+        sp_free(q->alloc, p->topic);
+        sp_free(q->alloc, p);
+        return NULL;
+    }
+    memcpy(p->topic, topic, len + 1);
+    p->partition = partition;
+    p->slot = (uint32_t)q->nparts;
+    p->level = sq_topic_level(q, topic, &main_topic);
+    p->main_topic = (char *)main_topic;
+    p->committed = -1;
+    p->commit_sent = -1;
+    q->parts[q->nparts++] = p;
+    return p;
+}
+
+void sq_part_pause(samsa_queue *q, sq_part *p, bool on)
+{
+    samsa_topic_partition tp;
+
+    if (p->paused == on)
+        return;
+    memset(&tp, 0, sizeof tp);
+    tp.topic = p->topic;
+    tp.partition = p->partition;
+    tp.leader_epoch = -1;
+    if ((on ? samsa_pause(q->c, &tp, 1) : samsa_resume(q->c, &tp, 1)) == 0)
+        p->paused = on;
+}
+
+static void drop_job(void *ctx, void *item)
+{
+    sq_job *job = item;
+
+    (void)ctx;
+    if (job->waiting && job->part->waiting_retry)
+        job->part->waiting_retry--;
+    if (job->pending == 0)
+        sq_job_free(job);
+    /* else its delivery reports still point at it: they retire it late */
+}
+
+void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
+{
+    while (p->held_head) {
+        sq_job *job = p->held_head;
+
+        p->held_head = job->next;
+        sq_job_free(job);
+    }
+    p->held_tail = NULL;
+    p->due_wall = 0;
+    sq_lanes_drop_partition(q->lanes, p->slot, drop_job, q);
+    p->waiting_retry = 0;
+    if (reset)
+        sq_tracker_reset(&p->tr);
+}
+
+/* 0: in the lanes; 1: not due yet; QUEUE_FULL: no space. */
+static int admit(samsa_queue *q, sq_part *p, sq_job *job)
+{
+    const samsa_message *m = job->msgs[0].m;
+    const void *key = NULL;
+    size_t keylen = 0, i;
+    int err;
+
+    if (job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
+        return 1;
+    if (q->v.ordering == SQ_ORDER_KEY && !q->batch && m->key) {
+        key = m->key;
+        keylen = m->key_len;
+    }
+    err = sq_lanes_push(q->lanes, p->slot, key, keylen, job);
+    if (err)
+        return err;
+    for (i = 0; i < job->n; i++) {
+        int64_t off = job->msgs[i].m->offset;
+
+        if (sq_tracker_add(&p->tr, off) != 0)
+            sq_internal_error(q, SAMSA_ERR_STATE, "%s/%d: offset %lld not tracked",
+                              p->topic, (int)p->partition, (long long)off);
+        sq_tracker_set_position(&p->tr, off + 1);
+    }
+    return 0;
+}
+
+void sq_part_drain_held(samsa_queue *q, sq_part *p)
+{
+    while (p->held_head) {
+        sq_job *job = p->held_head;
+        int r = admit(q, p, job);
+
+        if (r != 0) {
+            p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
+            sq_part_pause(q, p, true);
+            return;
+        }
+        p->held_head = job->next;
+        if (!p->held_head)
+            p->held_tail = NULL;
+        job->next = NULL;
+    }
+    p->due_wall = 0;
+    sq_part_pause(q, p, false);
+}
+
+void sq_part_intake(samsa_queue *q, sq_part *p, sq_job *job)
+{
+    job->next = NULL;
+    if (!p->held_head) {
+        int r = admit(q, p, job);
+
+        if (r == 0)
+            return;
+        p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
+        sq_part_pause(q, p, true);
+    }
+    if (p->held_tail)
+        p->held_tail->next = job;
+    else
+        p->held_head = job;
+    p->held_tail = job;
+}

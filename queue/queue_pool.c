@@ -1,0 +1,186 @@
+/* queue/queue_pool.c - the worker pool and its completion queue (see
+ * queue_int.h). Workers take jobs from the ready list, run the middleware
+ * chain and the handler, and put the job on the done list, waking the run
+ * thread through an eventfd. */
+#define _GNU_SOURCE /* clock_gettime, eventfd */
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "queue_int.h"
+#include "samsa/error.h"
+
+int64_t sq_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t sq_now_us(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t sq_wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sq_run_job(samsa_queue *q, sq_job *job)
+{
+    samsa_queue_result r = SAMSA_QUEUE_OK;
+    size_t ran = 0, i;
+
+    for (i = 0; i < q->nmw; i++) {
+        ran = i + 1;
+        if (q->mw[i].before) {
+            r = q->mw[i].before(q->mw[i].opaque, job);
+            if (r != SAMSA_QUEUE_OK)
+                break;
+        }
+    }
+    if (r == SAMSA_QUEUE_OK) {
+        int64_t t0 = sq_now_us();
+
+        r = q->handler(q->opaque, job);
+        job->elapsed_us = sq_now_us() - t0;
+        if (r != SAMSA_QUEUE_OK && r != SAMSA_QUEUE_RETRY && r != SAMSA_QUEUE_FAIL)
+            r = SAMSA_QUEUE_FAIL;
+    }
+    for (i = ran; i > 0; i--)
+        if (q->mw[i - 1].after)
+            r = q->mw[i - 1].after(q->mw[i - 1].opaque, job, r);
+    job->result = r;
+    for (i = 0; i < job->n; i++)
+        if (job->msgs[i].state == SQ_M_HANDLE && !job->msgs[i].result_set)
+            job->msgs[i].result = r;
+}
+
+static void *worker_main(void *arg)
+{
+    samsa_queue *q = arg;
+    sq_pool *pl = &q->pool;
+
+    pthread_mutex_lock(&pl->mu);
+    for (;;) {
+        sq_job *job;
+        uint64_t one = 1;
+        ssize_t wr;
+
+        while (!pl->ready_head && !pl->quit)
+            pthread_cond_wait(&pl->cv, &pl->mu);
+        if (pl->quit)
+            break;
+        job = pl->ready_head;
+        pl->ready_head = job->next;
+        if (!pl->ready_head)
+            pl->ready_tail = NULL;
+        job->next = NULL;
+        pthread_mutex_unlock(&pl->mu);
+
+        sq_run_job(q, job);
+
+        pthread_mutex_lock(&pl->mu);
+        if (pl->done_tail)
+            pl->done_tail->next = job;
+        else
+            pl->done_head = job;
+        pl->done_tail = job;
+        pthread_cond_broadcast(&pl->done_cv);
+        wr = write(pl->evfd, &one, sizeof one);
+        (void)wr; /* a full counter already wakes the loop */
+    }
+    pthread_mutex_unlock(&pl->mu);
+    return NULL;
+}
+
+int sq_pool_start(samsa_queue *q)
+{
+    sq_pool *pl = &q->pool;
+    int i;
+
+    pl->threads = sp_calloc(q->alloc, (size_t)q->v.workers, sizeof *pl->threads);
+    if (!pl->threads)
+        return SAMSA_ERR_NO_MEMORY;
+    pl->quit = false;
+    for (i = 0; i < q->v.workers; i++) {
+        if (pthread_create(&pl->threads[i], NULL, worker_main, q) != 0) {
+            sq_pool_stop(q);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+        pl->nthreads = i + 1;
+    }
+    return 0;
+}
+
+void sq_pool_submit(samsa_queue *q, sq_job *job)
+{
+    sq_pool *pl = &q->pool;
+
+    job->next = NULL;
+    job->part->worker_jobs++;
+    pthread_mutex_lock(&pl->mu);
+    if (pl->ready_tail)
+        pl->ready_tail->next = job;
+    else
+        pl->ready_head = job;
+    pl->ready_tail = job;
+    pthread_cond_signal(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+}
+
+sq_job *sq_pool_take_done(samsa_queue *q, int timeout_ms)
+{
+    sq_pool *pl = &q->pool;
+    sq_job *list;
+    uint64_t cnt;
+    ssize_t rd;
+
+    rd = read(pl->evfd, &cnt, sizeof cnt); /* nonblocking: reset the wakeup
+                                              before taking the list */
+    (void)rd;
+    pthread_mutex_lock(&pl->mu);
+    if (!pl->done_head && timeout_ms > 0) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += timeout_ms / 1000;
+        ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&pl->done_cv, &pl->mu, &ts);
+    }
+    list = pl->done_head;
+    pl->done_head = pl->done_tail = NULL;
+    pthread_mutex_unlock(&pl->mu);
+    return list;
+}
+
+void sq_pool_stop(samsa_queue *q)
+{
+    sq_pool *pl = &q->pool;
+    int i;
+
+    pthread_mutex_lock(&pl->mu);
+    pl->quit = true;
+    pthread_cond_broadcast(&pl->cv);
+    pthread_mutex_unlock(&pl->mu);
+    for (i = 0; i < pl->nthreads; i++)
+        pthread_join(pl->threads[i], NULL);
+    pl->nthreads = 0;
+    sp_free(q->alloc, pl->threads);
+    pl->threads = NULL;
+}

@@ -1,0 +1,566 @@
+/*
+ * The queue layer against the real broker: a poison pill lands alone in
+ * the DLQ with the right headers and the original bytes while every other
+ * message is processed once; a transient failure is retried in place and
+ * succeeds; retry topics 1s,2s delay a failing message by at least their
+ * levels and then dead-letter it without delaying the others; key order
+ * holds with 8 workers over 1,000 keys and 100,000 messages, and a 1 ms
+ * handler scales with workers (speedup printed).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "samsa_test.h"
+#include "samsa.h"
+#include "samsa/consumer.h"
+#include "samsa/queue.h"
+
+static const char *bootstrap(void)
+{
+    return st_require_env("SAMSA_TEST_BOOTSTRAP");
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void name_of(char *buf, size_t len, const char *what)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(buf, len, "hqueue-%s-%d-%ld%03ld", what, (int)getpid(), (long)ts.tv_sec,
+             ts.tv_nsec / 1000000);
+}
+
+static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
+{
+    (void)opaque;
+    fprintf(stderr, "log %d %s: %s\n", level, ctx, msg);
+}
+
+static samsa_client *plain_client(void)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    samsa_client *c;
+    char err[256];
+
+    assert_non_null(cf);
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "linger.ms", "5", err, sizeof err), 0);
+    c = samsa_client_new(cf, err, sizeof err);
+    if (!c)
+        fail_msg("client: %s", err);
+    samsa_conf_destroy(cf);
+    return c;
+}
+
+/* Create topic with nparts and write n messages: key "k<i % nkeys>",
+ * value "v<i>", header h1=v1. */
+static void make_topic(const char *topic, int nparts, int n, int nkeys)
+{
+    samsa_client *c = plain_client();
+    samsa_header h = { "h1", "v1", 2 };
+    int i, err;
+
+    err = samsa_create_topic(c, topic, nparts, 1, NULL, 0, 15000);
+    if (err)
+        fail_msg("create %s: %s (%s)", topic, samsa_err_name(err), samsa_client_errstr(c));
+    for (i = 0; i < n; i++) {
+        char key[32], val[32];
+        samsa_record r;
+
+        memset(&r, 0, sizeof r);
+        snprintf(key, sizeof key, "k%d", i % nkeys);
+        snprintf(val, sizeof val, "v%d", i);
+        r.topic = topic;
+        r.partition = SAMSA_PARTITION_ANY;
+        r.key = key;
+        r.key_len = strlen(key);
+        r.value = val;
+        r.value_len = strlen(val);
+        r.headers = &h;
+        r.nheaders = 1;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        err = samsa_produce(c, &r, NULL, 10000);
+        if (err)
+            fail_msg("produce: %s", samsa_err_name(err));
+    }
+    assert_int_equal(samsa_flush(c, 60000), 0);
+    samsa_client_destroy(c);
+}
+
+static int value_index(const samsa_message *m)
+{
+    char buf[32];
+
+    if (!m->value || m->value_len == 0 || m->value_len >= sizeof buf)
+        return -1;
+    memcpy(buf, m->value, m->value_len);
+    buf[m->value_len] = '\0';
+    return buf[0] == 'v' ? atoi(buf + 1) : -1;
+}
+
+/* ---- a queue run on a thread ---- */
+
+typedef struct ctx {
+    int n;
+    _Atomic int *seen;          /* per message index: times processed OK */
+    _Atomic int *attempts;      /* per index: handler calls */
+    _Atomic int64_t *last_ms;   /* per index: time of the last call */
+    _Atomic int64_t *first_ms;
+    int poison;                 /* index that FAILs (-1 none) */
+    int transient;              /* index that RETRYs twice then OK */
+    int always_retry;           /* index that always RETRYs */
+    int sleep_us;
+    _Atomic int ok_total;
+    _Atomic int dlq_events;
+    _Atomic int order_errors;
+    /* key order: last offset per (partition, key) */
+    pthread_mutex_t mu;
+    int64_t *last_off;          /* [nparts * nkeys] */
+    int nkeys, nparts;
+    samsa_queue *q;
+    int run_result;
+} ctx;
+
+static void ctx_init(ctx *x, int n)
+{
+    memset(x, 0, sizeof *x);
+    x->n = n;
+    x->seen = calloc((size_t)n, sizeof *x->seen);
+    x->attempts = calloc((size_t)n, sizeof *x->attempts);
+    x->last_ms = calloc((size_t)n, sizeof *x->last_ms);
+    x->first_ms = calloc((size_t)n, sizeof *x->first_ms);
+    assert_non_null(x->seen);
+    assert_non_null(x->attempts);
+    assert_non_null(x->last_ms);
+    assert_non_null(x->first_ms);
+    x->poison = x->transient = x->always_retry = -1;
+    pthread_mutex_init(&x->mu, NULL);
+}
+
+static void ctx_free(ctx *x)
+{
+    free(x->seen);
+    free(x->attempts);
+    free(x->last_ms);
+    free(x->first_ms);
+    free(x->last_off);
+    pthread_mutex_destroy(&x->mu);
+}
+
+static samsa_queue_result handler(void *opaque, samsa_queue_job *job)
+{
+    ctx *x = opaque;
+    const samsa_message *m = samsa_queue_job_message(job, 0);
+    int i = value_index(m);
+    int a;
+
+    assert_int_equal(samsa_queue_job_count(job), 1);
+    if (i < 0 || i >= x->n)
+        return SAMSA_QUEUE_FAIL;
+    a = atomic_fetch_add(&x->attempts[i], 1) + 1;
+    if ((uint32_t)a != samsa_queue_job_attempt(job, 0) && i != x->always_retry)
+        atomic_fetch_add(&x->order_errors, 1000000); /* attempt count wrong */
+    if (a == 1)
+        atomic_store(&x->first_ms[i], now_ms());
+    atomic_store(&x->last_ms[i], now_ms());
+    if (x->sleep_us)
+        usleep((useconds_t)x->sleep_us);
+    if (x->last_off && m->key) {
+        char kb[16];
+        size_t kl = m->key_len < sizeof kb - 1 ? m->key_len : sizeof kb - 1;
+        int k;
+        int64_t *slot;
+
+        memcpy(kb, m->key, kl);
+        kb[kl] = '\0';
+        k = atoi(kb + 1);
+        pthread_mutex_lock(&x->mu);
+        slot = &x->last_off[m->partition * x->nkeys + k];
+        if (*slot >= m->offset)
+            x->order_errors++;
+        *slot = m->offset;
+        pthread_mutex_unlock(&x->mu);
+    }
+    if (i == x->poison) {
+        samsa_queue_job_set_error(job, "poison pill");
+        return SAMSA_QUEUE_FAIL;
+    }
+    if (i == x->always_retry) {
+        samsa_queue_job_set_error(job, "still failing");
+        return SAMSA_QUEUE_RETRY;
+    }
+    if (i == x->transient && a <= 2)
+        return SAMSA_QUEUE_RETRY;
+    atomic_fetch_add(&x->seen[i], 1);
+    atomic_fetch_add(&x->ok_total, 1);
+    return SAMSA_QUEUE_OK;
+}
+
+static void on_dlq(void *opaque, const samsa_queue_event *ev)
+{
+    ctx *x = opaque;
+
+    (void)ev;
+    atomic_fetch_add(&x->dlq_events, 1);
+}
+
+static void on_internal(void *opaque, int err, const char *msg)
+{
+    (void)opaque;
+    if (getenv("HQ_DEBUG") || err != SAMSA_ERR_NOT_SUPPORTED)
+        fprintf(stderr, "queue internal error %s: %s\n", samsa_err_name(err), msg);
+}
+
+static samsa_queue *queue_new(ctx *x, const char *topic, const char *const *kv)
+{
+    samsa_queue_conf *qc = samsa_queue_conf_new(NULL);
+    samsa_queue_callbacks cb;
+    samsa_queue *q;
+    char err[256], group[200];
+
+    assert_non_null(qc);
+    static int groups;
+
+    snprintf(group, sizeof group, "%s-g%d", topic, ++groups);
+    assert_int_equal(samsa_queue_conf_set(qc, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "group.id", group, err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "auto.offset.reset", "earliest", err, sizeof err), 0);
+    if (getenv("SAMSA_TEST_DEBUG")) {
+        samsa_conf_set_log_cb(samsa_queue_conf_client(qc), log_cb, NULL);
+        (void)samsa_queue_conf_set(qc, "debug", getenv("SAMSA_TEST_DEBUG"), err, sizeof err);
+    }
+    for (; kv && kv[0]; kv += 2)
+        if (samsa_queue_conf_set(qc, kv[0], kv[1], err, sizeof err) != 0)
+            fail_msg("conf %s: %s", kv[0], err);
+    q = samsa_queue_new(qc, handler, NULL, x, err, sizeof err);
+    if (!q)
+        fail_msg("queue: %s", err);
+    samsa_queue_conf_destroy(qc);
+    memset(&cb, 0, sizeof cb);
+    cb.on_dead_letter = on_dlq;
+    cb.on_internal_error = on_internal;
+    cb.opaque = x;
+    samsa_queue_set_callbacks(q, &cb);
+    assert_int_equal(samsa_queue_subscribe(q, &topic, 1), 0);
+    x->q = q;
+    return q;
+}
+
+static void *run_thread(void *arg)
+{
+    ctx *x = arg;
+
+    x->run_result = samsa_queue_run(x->q);
+    return NULL;
+}
+
+/* Run until cond(x) holds or timeout; stop; join. Returns elapsed ms. */
+static int64_t run_until(ctx *x, bool (*cond)(ctx *), int timeout_ms)
+{
+    pthread_t th;
+    int64_t t0 = now_ms(), el;
+
+    assert_int_equal(pthread_create(&th, NULL, run_thread, x), 0);
+    while (!cond(x) && now_ms() - t0 < timeout_ms) {
+        usleep(20000);
+        if (getenv("HQ_DEBUG") && (now_ms() - t0) % 1000 < 20) {
+            samsa_queue_stats st;
+            samsa_queue_partition_stats ps[8];
+            size_t i;
+
+            samsa_queue_stats_get(x->q, &st, ps, 8);
+            fprintf(stderr, "stats: ok %d processed %llu retried %llu dlq %llu late %llu parts %zu\n",
+                    atomic_load(&x->ok_total), (unsigned long long)st.processed,
+                    (unsigned long long)st.retried, (unsigned long long)st.dead_lettered,
+                    (unsigned long long)st.dropped_late, st.npartitions);
+            for (i = 0; i < st.npartitions && i < 8; i++)
+                fprintf(stderr, "  %s/%d lag %lld committed %lld inflight %u wait %u paused %d\n",
+                        ps[i].topic, (int)ps[i].partition, (long long)ps[i].lag,
+                        (long long)ps[i].committed, ps[i].in_flight, ps[i].waiting_retry,
+                        ps[i].paused);
+        }
+    }
+    el = now_ms() - t0;
+    samsa_queue_stop(x->q);
+    pthread_join(th, NULL);
+    if (x->run_result)
+        fail_msg("run: %s: %s", samsa_err_name(x->run_result), samsa_queue_errstr(x->q));
+    return el;
+}
+
+static int target_ok;
+static int target_dlq;
+
+static bool reached(ctx *x)
+{
+    return atomic_load(&x->ok_total) >= target_ok && atomic_load(&x->dlq_events) >= target_dlq;
+}
+
+/* Read up to max messages from every partition of topic (from the start). */
+static int read_topic(const char *topic, int nparts, samsa_message **out, int max,
+                      int timeout_ms, samsa_client **cout)
+{
+    samsa_client *c = plain_client();
+    samsa_topic_partition tps[16];
+    int i, got = 0;
+    int64_t t0 = now_ms();
+
+    memset(tps, 0, sizeof tps);
+    for (i = 0; i < nparts; i++) {
+        tps[i].topic = topic;
+        tps[i].partition = i;
+        tps[i].offset = SAMSA_OFFSET_BEGINNING;
+        tps[i].leader_epoch = -1;
+    }
+    assert_int_equal(samsa_assign(c, tps, (size_t)nparts), 0);
+    while (got < max && now_ms() - t0 < timeout_ms) {
+        samsa_message *m = samsa_consume(c, 200);
+
+        if (!m)
+            continue;
+        if (m->err) {
+            samsa_message_release(m);
+            continue;
+        }
+        out[got++] = m;
+    }
+    *cout = c;
+    return got;
+}
+
+static bool header_is(const samsa_message *m, const char *name, const char *want)
+{
+    const void *v;
+    size_t len;
+
+    if (samsa_message_header_find(m, name, &v, &len) != 0)
+        return false;
+    return len == strlen(want) && !memcmp(v, want, len);
+}
+
+/* ---- tests ---- */
+
+static void test_poison_pill(void **state)
+{
+    const char *kv[] = { "queue.workers", "4", NULL };
+    char topic[128], dlq[160], want[32];
+    samsa_message *dm[4];
+    samsa_client *rc;
+    samsa_queue_stats st;
+    ctx x;
+    int i, n = 300, got;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "poison");
+    make_topic(topic, 3, n, 10);
+    ctx_init(&x, n);
+    x.poison = 137;
+    queue_new(&x, topic, kv);
+    target_ok = n - 1;
+    target_dlq = 1;
+    run_until(&x, reached, 60000);
+    for (i = 0; i < n; i++)
+        if (i != 137 && atomic_load(&x.seen[i]) != 1)
+            fail_msg("message %d processed %d times", i, atomic_load(&x.seen[i]));
+    assert_int_equal(atomic_load(&x.seen[137]), 0);
+    assert_int_equal(atomic_load(&x.attempts[137]), 1); /* FAIL: no retries */
+    assert_int_equal(samsa_queue_stats_get(x.q, &st, NULL, 0), 0);
+    assert_int_equal(st.dead_lettered, 1);
+    assert_int_equal(st.processed, (uint64_t)n - 1);
+    samsa_queue_destroy(x.q);
+
+    snprintf(dlq, sizeof dlq, "%s.dlq", topic);
+    got = read_topic(dlq, 3, dm, 2, 5000, &rc);
+    assert_int_equal(got, 1);
+    assert_int_equal(dm[0]->value_len, 4);
+    assert_memory_equal(dm[0]->value, "v137", 4);
+    assert_int_equal(dm[0]->key_len, 2);
+    assert_memory_equal(dm[0]->key, "k7", 2);
+    assert_true(header_is(dm[0], "h1", "v1"));
+    assert_true(header_is(dm[0], "dlq-error", "poison pill"));
+    assert_true(header_is(dm[0], "dlq-attempts", "1"));
+    assert_true(header_is(dm[0], "dlq-original-topic", topic));
+    assert_true(header_is(dm[0], "dlq-original-partition", "0") ||
+                header_is(dm[0], "dlq-original-partition", "1") ||
+                header_is(dm[0], "dlq-original-partition", "2"));
+    {
+        const void *v;
+        size_t len;
+
+        assert_int_equal(samsa_message_header_find(dm[0], "dlq-original-offset", &v, &len), 0);
+        assert_true(len > 0 && len < sizeof want);
+        assert_int_equal(samsa_message_header_find(dm[0], "dlq-timestamp", &v, &len), 0);
+        assert_true(len >= 13);
+    }
+    samsa_message_release(dm[0]);
+    samsa_client_destroy(rc);
+    ctx_free(&x);
+}
+
+static void test_transient(void **state)
+{
+    const char *kv[] = { "queue.workers", "2", "queue.retry.initial.delay.ms", "50", NULL };
+    char topic[128];
+    samsa_queue_stats st;
+    ctx x;
+    int i, n = 50;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "transient");
+    make_topic(topic, 1, n, 5);
+    ctx_init(&x, n);
+    x.transient = 5;
+    queue_new(&x, topic, kv);
+    target_ok = n;
+    target_dlq = 0;
+    run_until(&x, reached, 60000);
+    for (i = 0; i < n; i++)
+        assert_int_equal(atomic_load(&x.seen[i]), 1);
+    assert_int_equal(atomic_load(&x.attempts[5]), 3);
+    assert_int_equal(atomic_load(&x.order_errors), 0);
+    assert_int_equal(samsa_queue_stats_get(x.q, &st, NULL, 0), 0);
+    assert_int_equal(st.retried, 2);
+    assert_int_equal(st.dead_lettered, 0);
+    assert_int_equal(st.processed, (uint64_t)n);
+    samsa_queue_destroy(x.q);
+    ctx_free(&x);
+}
+
+static void test_retry_topics(void **state)
+{
+    const char *kv[] = { "queue.workers", "4", "queue.retry.topics", "1s,2s", NULL };
+    char topic[128], dlq[160];
+    samsa_message *dm[2];
+    samsa_client *rc;
+    ctx x;
+    int i, n = 40, got;
+    int64_t t_first, t_last, others_done = 0;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "rtopics");
+    make_topic(topic, 2, n, 4);
+    ctx_init(&x, n);
+    x.always_retry = 3;
+    queue_new(&x, topic, kv);
+    target_ok = n - 1;
+    target_dlq = 1;
+    run_until(&x, reached, 90000);
+    assert_int_equal(atomic_load(&x.attempts[3]), 3); /* main, 1s, 2s */
+    t_first = atomic_load(&x.first_ms[3]);
+    t_last = atomic_load(&x.last_ms[3]);
+    /* lower bounds only: at least 1 s + 2 s between the first and last try */
+    assert_true(t_last - t_first >= 3000);
+    for (i = 0; i < n; i++) {
+        if (i == 3)
+            continue;
+        assert_int_equal(atomic_load(&x.seen[i]), 1);
+        if (atomic_load(&x.last_ms[i]) > others_done)
+            others_done = atomic_load(&x.last_ms[i]);
+    }
+    /* the others were not held behind the failing one */
+    assert_true(others_done < t_last);
+    samsa_queue_destroy(x.q);
+
+    snprintf(dlq, sizeof dlq, "%s.dlq", topic);
+    got = read_topic(dlq, 2, dm, 2, 5000, &rc);
+    assert_int_equal(got, 1);
+    assert_memory_equal(dm[0]->value, "v3", 2);
+    assert_true(header_is(dm[0], "dlq-attempts", "3"));
+    assert_true(header_is(dm[0], "dlq-error", "still failing"));
+    assert_true(header_is(dm[0], "dlq-original-topic", topic));
+    assert_true(header_is(dm[0], "h1", "v1"));
+    samsa_message_release(dm[0]);
+    samsa_client_destroy(rc);
+    ctx_free(&x);
+}
+
+static void key_order_run(const char *topic, int n, int nkeys, int nparts, const char *workers,
+                          int sleep_us, int64_t *elapsed)
+{
+    const char *kv[] = { "queue.workers", workers, "queue.ordering", "key", NULL };
+    char group_topic[128];
+    ctx x;
+    int i;
+
+    ctx_init(&x, n);
+    x.nkeys = nkeys;
+    x.nparts = nparts;
+    x.sleep_us = sleep_us;
+    x.last_off = malloc((size_t)nkeys * (size_t)nparts * sizeof *x.last_off);
+    assert_non_null(x.last_off);
+    for (i = 0; i < nkeys * nparts; i++)
+        x.last_off[i] = -1;
+    snprintf(group_topic, sizeof group_topic, "%s", topic);
+    queue_new(&x, group_topic, kv);
+    target_ok = n;
+    target_dlq = 0;
+    *elapsed = run_until(&x, reached, 600000);
+    for (i = 0; i < n; i++)
+        if (atomic_load(&x.seen[i]) != 1)
+            fail_msg("message %d processed %d times", i, atomic_load(&x.seen[i]));
+    assert_int_equal(x.order_errors, 0);
+    samsa_queue_destroy(x.q);
+    ctx_free(&x);
+}
+
+static void test_key_order(void **state)
+{
+    char topic[128];
+    int64_t el;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "keys");
+    make_topic(topic, 4, 100000, 1000);
+    key_order_run(topic, 100000, 1000, 4, "8", 0, &el);
+    fprintf(stderr, "queue key order: 100000 messages, 1000 keys, 8 workers, no-op: %lld ms\n",
+            (long long)el);
+}
+
+static void test_key_scaling(void **state)
+{
+    char topic[128];
+    int64_t el1, el8;
+    int n = 2000;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "scale");
+    make_topic(topic, 4, n, 1000);
+    key_order_run(topic, n, 1000, 4, "1", 1000, &el1);
+    key_order_run(topic, n, 1000, 4, "8", 1000, &el8);
+    fprintf(stderr, "queue 1 ms handler, %d messages: 1 worker %lld ms, 8 workers %lld ms, "
+            "speedup %.2fx\n", n, (long long)el1, (long long)el8, (double)el1 / (double)el8);
+    assert_true(el8 * 2 < el1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_poison_pill),
+        cmocka_unit_test(test_transient),
+        cmocka_unit_test(test_retry_topics),
+        cmocka_unit_test(test_key_scaling),
+        cmocka_unit_test(test_key_order),
+    };
+
+    if (getenv("SAMSA_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("SAMSA_TEST_FILTER"));
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
