@@ -441,6 +441,53 @@ static void test_background_threads(void **state)
     dstate_free(&s);
 }
 
+/* A small buffer.memory: producers block in samsa_produce until reports
+ * free space (background: woken by the I/O thread; embedded: the wait
+ * runs the loop). Nothing lost, no QUEUE_FULL with a generous block_ms. */
+static void test_blocking_on_full_buffer(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    enum { NT = 3, PER = 4000 };
+    char topic[128];
+    int mode;
+
+    (void)state;
+    for (mode = 0; mode < 2; mode++) {
+        pthread_t th[NT];
+        thr_arg a[NT];
+        dstate s;
+        samsa_client *c;
+        int i, nt = mode ? NT : 1;
+
+        topic_name(topic, sizeof topic, mode ? "block-bg" : "block-emb");
+        dstate_init(&s, NT * PER);
+        c = client(bs, &s, "buffer.memory", "20000", "batch.size", "4000", NULL);
+        assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
+        if (mode)
+            assert_int_equal(samsa_start(c), 0);
+        for (i = 0; i < nt; i++) {
+            a[i].c = c;
+            a[i].topic = topic;
+            a[i].from = (size_t)i * PER;
+            a[i].n = PER;
+            if (mode)
+                assert_int_equal(pthread_create(&th[i], NULL, producer_thread, &a[i]), 0);
+            else
+                assert_null(producer_thread(&a[i]));
+        }
+        for (i = 0; mode && i < nt; i++) {
+            void *rv;
+            pthread_join(th[i], &rv);
+            assert_null(rv);
+        }
+        assert_int_equal(samsa_flush(c, 30000), 0);
+        assert_int_equal(s.reports, (size_t)nt * PER);
+        assert_int_equal(s.errors, 0);
+        samsa_client_destroy(c);
+        dstate_free(&s);
+    }
+}
+
 static void test_sync_embedded_and_admin(void **state)
 {
     const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
@@ -926,6 +973,7 @@ int main(void)
         cmocka_unit_test(test_produce_100k_keyed),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_background_threads),
+        cmocka_unit_test(test_blocking_on_full_buffer),
         cmocka_unit_test(test_acks_and_security),
         cmocka_unit_test(test_partitioners_and_log_append_time),
         cmocka_unit_test(test_unknown_topic_no_autocreate),
