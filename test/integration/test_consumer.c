@@ -468,6 +468,71 @@ static void test_unknown_topic(void **state)
     samsa_client_destroy(c);
 }
 
+/* An offset past the end gets OFFSET_OUT_OF_RANGE from the broker; what
+ * happens next is auto.offset.reset's: earliest, latest, or an event. */
+static void test_out_of_range(void **state)
+{
+    static const char *policies[] = { "earliest", "latest", "error" };
+    const char *boot = bootstrap();
+    char topic[128];
+    samsa_client *c;
+    samsa_message *m;
+    int i;
+    (void)state;
+
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, "oor");
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
+    for (i = 0; i < 5; i++) {
+        samsa_record r;
+        memset(&r, 0, sizeof r);
+        r.topic = topic;
+        r.partition = 0;
+        r.value = "x";
+        r.value_len = 1;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
+    }
+    assert_int_equal(samsa_flush(c, 30000), 0);
+    samsa_client_destroy(c);
+
+    for (i = 0; i < 3; i++) {
+        const char *kv[] = { "auto.offset.reset", policies[i], NULL };
+        samsa_topic_partition tp;
+
+        c = client_new(boot, kv);
+        memset(&tp, 0, sizeof tp);
+        tp.topic = topic;
+        tp.partition = 0;
+        tp.offset = 1000;
+        tp.leader_epoch = -1;
+        assert_int_equal(samsa_consumer_eof_events(c, 1), 0);
+        assert_int_equal(samsa_assign(c, &tp, 1), 0);
+        m = samsa_consume(c, 10000);
+        assert_non_null(m);
+        if (i == 0) { /* from the start */
+            assert_int_equal(m->err, 0);
+            assert_int_equal(m->offset, 0);
+        } else if (i == 1) { /* at the end: nothing but EOF */
+            assert_int_equal(m->err, SAMSA_ERR_PARTITION_EOF);
+            assert_int_equal(m->offset, 5);
+        } else {
+            assert_int_equal(m->err, SAMSA_ERR_OFFSET_OUT_OF_RANGE);
+            assert_int_equal(m->offset, 1000);
+        }
+        samsa_message_release(m);
+        if (i == 2) { /* stopped until the application seeks */
+            assert_null(samsa_consume(c, 1000));
+            assert_int_equal(samsa_seek(c, topic, 0, 3), 0);
+            m = samsa_consume(c, 10000);
+            assert_non_null(m);
+            assert_int_equal(m->offset, 3);
+            samsa_message_release(m);
+        }
+        samsa_client_destroy(c);
+    }
+}
+
 /* ---------------------------------------------------------- transactions */
 
 static char g_javadir[256];
@@ -577,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_prefetch_limit),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_topic),
+        cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_read_committed),
     };
     return cmocka_run_group_tests_name("consumer", tests, NULL, NULL);
