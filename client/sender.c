@@ -30,6 +30,8 @@ bool sc_err_retriable(int err)
     case SAMSA_ERR_RESOLVE:
     case SAMSA_ERR_CONNECT:
     case SAMSA_ERR_NO_COMMON_VERSION:
+    case SAMSA_ERR_PROTOCOL: /* an answer we could not read: resend (the
+                              * sequence makes a resend harmless) */
     case SAMSA_ERR_CORRUPT_MESSAGE:
     case SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION:
     case SAMSA_ERR_LEADER_NOT_AVAILABLE:

@@ -63,6 +63,7 @@ typedef struct mock {
     int ooo_req;       /* answer OUT_OF_ORDER at the expected sequence */
     int fatal_req;     /* INVALID_PRODUCER_EPOCH */
     int reject_req;    /* MESSAGE_TOO_LARGE for that batch */
+    int garbage_req;   /* append, then answer with an undecodable body */
 } mock;
 
 static void send_resp(int fd, int16_t key, int16_t ver, int32_t corr,
@@ -266,8 +267,25 @@ static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
         memset(&pr, 0, sizeof pr);
         pr.responses.count = 1;
         pr.responses.items = &rt;
-        if (req_no == m->drop_req)
+        if (req_no == m->drop_req) {
             keep = false; /* written, answer lost */
+        } else if (req_no == m->garbage_req) {
+            static const uint8_t junk[] = { 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff,
+                                            0x7f, 1, 2, 3, 4 };
+            uint8_t fr[4 + 4 + sizeof junk];
+            uint32_t n = 4 + sizeof junk;
+            fr[0] = (uint8_t)(n >> 24);
+            fr[1] = (uint8_t)(n >> 16);
+            fr[2] = (uint8_t)(n >> 8);
+            fr[3] = (uint8_t)n;
+            fr[4] = (uint8_t)((uint32_t)h.correlation_id >> 24);
+            fr[5] = (uint8_t)((uint32_t)h.correlation_id >> 16);
+            fr[6] = (uint8_t)((uint32_t)h.correlation_id >> 8);
+            fr[7] = (uint8_t)h.correlation_id;
+            memcpy(fr + 8, junk, sizeof junk);
+            if (send(fd, fr, sizeof fr, MSG_NOSIGNAL) < 0)
+                keep = false;
+        }
         else
             send_resp(fd, key, ver, h.correlation_id, &sp_msg_produce_resp, &pr,
                       NULL);
@@ -540,6 +558,19 @@ static void test_lost_response_is_deduplicated(void **state)
     mock_stop(&m);
 }
 
+static void test_garbage_answer_is_retried(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.garbage_req = 5; /* appended, answer unreadable: resent, deduplicated */
+    run_case(&m, &rep, 0);
+    assert_true(m.dup_answers >= 1);
+    mock_stop(&m);
+}
+
 static void test_unknown_producer_id_bumps_epoch(void **state)
 {
     mock m;
@@ -714,6 +745,7 @@ int main(void)
         cmocka_unit_test(test_clean_run),
         cmocka_unit_test(test_retriable_errors_keep_order),
         cmocka_unit_test(test_lost_response_is_deduplicated),
+        cmocka_unit_test(test_garbage_answer_is_retried),
         cmocka_unit_test(test_unknown_producer_id_bumps_epoch),
         cmocka_unit_test(test_out_of_order_at_expected_bumps),
         cmocka_unit_test(test_rejected_batch_reported_rest_delivered),
