@@ -367,7 +367,19 @@ typedef struct emit_ctx {
     const char *topic;
     sc_msg *head, *tail;
     size_t n;
+    /* references are taken in bulk: one for the first record of each
+     * buffer (which keeps it alive), the rest added when it changes */
+    sc_fetch_buf *cur;
+    unsigned pending;
 } emit_ctx;
+
+static void emit_flush(emit_ctx *e)
+{
+    if (e->cur)
+        sc_fetch_buf_ref_n(e->cur, e->pending);
+    e->cur = NULL;
+    e->pending = 0;
+}
 
 static int on_record(void *opaque, const sc_fetch_rec *r)
 {
@@ -399,9 +411,14 @@ static int on_record(void *opaque, const sc_fetch_rec *r)
     m->gen = e->part->off.gen;
     m->headers = r->headers;
     m->headers_len = r->headers_len;
-    m->charged = sizeof *m;
-    sc_fetch_buf_ref(r->buf);
-    sc_prefetch_add(&cons->pf, m->charged);
+    m->charged = sizeof *m; /* added to the budget per partition */
+    if (r->buf != e->cur) {
+        emit_flush(e);
+        sc_fetch_buf_ref(r->buf);
+        e->cur = r->buf;
+    } else {
+        e->pending++;
+    }
     if (e->tail)
         e->tail->next = m;
     else
@@ -442,6 +459,8 @@ static void handle_partition(sc_consumer *cons, const freq *q,
     e.topic = topic;
     rc = sc_fetch_parse(&cfg, rp, snap->fetch_offset, buf, &cons->scratch,
                         on_record, &e, &res);
+    emit_flush(&e);
+    sc_prefetch_add(&cons->pf, e.n * sizeof(sc_msg));
     sc_off_marks(o, rp->high_watermark, rp->last_stable_offset,
                  rp->log_start_offset);
     sc_off_fetched(o, snap->gen, res.next_offset, res.last_epoch);

@@ -110,6 +110,12 @@ void sc_fetch_buf_ref(sc_fetch_buf *b)
     atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
 }
 
+void sc_fetch_buf_ref_n(sc_fetch_buf *b, unsigned n)
+{
+    if (n)
+        atomic_fetch_add_explicit(&b->refs, n, memory_order_relaxed);
+}
+
 void sc_fetch_buf_unref(sc_fetch_buf *b)
 {
     while (b) {

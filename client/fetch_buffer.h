@@ -90,6 +90,8 @@ sc_fetch_buf *sc_fetch_buf_adopt(const samsa_allocator *alloc, sc_prefetch *pf,
 
 /* Add a reference (any thread). */
 void sc_fetch_buf_ref(sc_fetch_buf *b);
+/* Add n references at once (the caller already holds one). */
+void sc_fetch_buf_ref_n(sc_fetch_buf *b, unsigned n);
 /* Drop a reference; the last one frees the buffer, discharges its bytes
  * and drops the parent's reference (any thread). NULL is ignored. */
 void sc_fetch_buf_unref(sc_fetch_buf *b);
