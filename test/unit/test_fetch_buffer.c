@@ -41,6 +41,10 @@ static void test_charge_and_wake_once(void **state)
     sc_fetch_buf_unref(c);
     assert_int_equal(wakes, 0);
 
+    sc_fetch_buf_ref_n(a, 2); /* in bulk, as the consumer takes them */
+    sc_fetch_buf_ref_n(a, 0);
+    sc_fetch_buf_unref(a);
+    sc_fetch_buf_unref(a);
     sc_fetch_buf_ref(a);
     sc_fetch_buf_unref(a); /* still referenced once */
     assert_int_equal(sc_prefetch_used(&pf), 1200);
