@@ -68,7 +68,9 @@ sq_part *sq_part_get(samsa_queue *q, const char *topic, int32_t partition)
         return NULL;
     len = strlen(topic);
     p->topic = sp_alloc(q->alloc, len + 1);
-    cap = (uint64_t)q->v.lane_capacity * (uint64_t)q->v.batch_max + 16;
+    /* room for lane_capacity outstanding plus finished ones held behind a
+     * slow message (key and none modes finish out of order) */
+    cap = 4 * (uint64_t)q->v.lane_capacity * (uint64_t)q->v.batch_max + 16;
     if (cap > SQ_LANES_MAX_CAPACITY)
         cap = SQ_LANES_MAX_CAPACITY;
     if (!p->topic || sq_tracker_init(&p->tr, q->alloc, (uint32_t)cap) != 0) {
@@ -139,6 +141,10 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
 
     if (job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
         return 1;
+    /* the tracker also holds finished offsets above the frontier: no
+     * room there is as full as no room in the lanes */
+    if ((uint64_t)p->tr.count + job->n > p->tr.cap)
+        return SAMSA_ERR_QUEUE_FULL;
     if (q->v.ordering == SQ_ORDER_KEY && !q->batch && m->key) {
         key = m->key;
         keylen = m->key_len;

@@ -126,6 +126,7 @@ typedef struct ctx {
     _Atomic int ok_total;
     _Atomic int dlq_events;
     _Atomic int order_errors;
+    _Atomic int internal_errors;
     /* key order: last offset per (partition, key) */
     pthread_mutex_t mu;
     int64_t *last_off;          /* [nparts * nkeys] */
@@ -219,7 +220,9 @@ static void on_dlq(void *opaque, const samsa_queue_event *ev)
 
 static void on_internal(void *opaque, int err, const char *msg)
 {
-    (void)opaque;
+    ctx *x = opaque;
+
+    atomic_fetch_add(&x->internal_errors, 1);
     if (getenv("HQ_DEBUG") || err != SAMSA_ERR_NOT_SUPPORTED)
         fprintf(stderr, "queue internal error %s: %s\n", samsa_err_name(err), msg);
 }
@@ -515,6 +518,7 @@ static void key_order_run(const char *topic, int n, int nkeys, int nparts, const
         if (atomic_load(&x.seen[i]) != 1)
             fail_msg("message %d processed %d times", i, atomic_load(&x.seen[i]));
     assert_int_equal(x.order_errors, 0);
+    assert_int_equal(atomic_load(&x.internal_errors), 0);
     samsa_queue_destroy(x.q);
     ctx_free(&x);
 }
