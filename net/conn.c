@@ -27,19 +27,10 @@
 #include "reader.h"
 #include "samsa/error.h"
 
-#define OUT_MAX ((size_t)1 << 31)     /* hard cap on queued output bytes */
-#define OUT_KEEP ((size_t)1 << 20)    /* keep a flushed buffer up to this */
 
 static void start_connect(sn_conn *c);
-static void transmit(sn_conn *c);
 
 /* ---- small helpers ---- */
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 static void enter(sn_conn *c)
 {
@@ -63,47 +54,6 @@ static bool leave(sn_conn *c)
     return !c->dead;
 }
 
-static void list_push(sn_req_list *l, sn_req *r)
-{
-    r->where = l;
-    r->next = NULL;
-    r->prev = l->tail;
-    if (l->tail)
-        l->tail->next = r;
-    else
-        l->head = r;
-    l->tail = r;
-    l->n++;
-}
-
-static void list_push_front(sn_req_list *l, sn_req *r)
-{
-    r->where = l;
-    r->prev = NULL;
-    r->next = l->head;
-    if (l->head)
-        l->head->prev = r;
-    else
-        l->tail = r;
-    l->head = r;
-    l->n++;
-}
-
-static void list_unlink(sn_req_list *l, sn_req *r)
-{
-    if (r->prev)
-        r->prev->next = r->next;
-    else
-        l->head = r->next;
-    if (r->next)
-        r->next->prev = r->prev;
-    else
-        l->tail = r->prev;
-    r->prev = r->next = NULL;
-    r->where = NULL;
-    l->n--;
-}
-
 static void req_free(sn_conn *c, sn_req *r)
 {
     sn_timer_stop(&r->timer);
@@ -112,8 +62,8 @@ static void req_free(sn_conn *c, sn_req *r)
 }
 
 /* Unlinked request: call its callback once, then free it. */
-static void complete(sn_conn *c, sn_req *r, int err, const uint8_t *body,
-                     size_t len)
+void sn_conn_complete(sn_conn *c, sn_req *r, int err, const uint8_t *body,
+                      size_t len)
 {
     sn_response_cb cb = r->cb;
     void *opaque = r->opaque;
@@ -134,8 +84,8 @@ static void fail_list(sn_conn *c, sn_req_list *l, int err)
     l->head = l->tail = NULL;
     l->n = 0;
     while ((r = taken.head)) {
-        list_unlink(&taken, r);
-        complete(c, r, err, NULL, 0);
+        sn_req_list_unlink(&taken, r);
+        sn_conn_complete(c, r, err, NULL, 0);
     }
 }
 
@@ -273,11 +223,11 @@ static void req_timeout_cb(sn_timer *t)
 
     enter(c);
     if (l == &c->queued) {
-        list_unlink(l, r);
-        complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
+        sn_req_list_unlink(l, r);
+        sn_conn_complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
     } else if (l == &c->inflight || l == &c->noresp) {
-        list_unlink(l, r);
-        complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
+        sn_req_list_unlink(l, r);
+        sn_conn_complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
         if (!c->dead)
             fail_timed_out(c,
                            "%s:%d: request (api key %d, correlation id %d) "
@@ -413,7 +363,7 @@ static void start_connect(sn_conn *c)
     c->attempts++;
     c->state = SN_CONN_RESOLVING;
     c->errstr[0] = '\0';
-    sp_writer_init(&c->out, c->alloc, OUT_MAX);
+    sp_writer_init(&c->out, c->alloc, SN_CONN_OUT_MAX);
     timeout = sn_backoff_ms(c->cfg.setup_timeout_ms,
                             c->cfg.setup_timeout_max_ms,
                             c->failures, 20, &c->rng);
@@ -451,253 +401,6 @@ int sn_conn_connect(sn_conn *c)
     return 0;
 }
 
-/* ---- writing ---- */
-
-static void complete_written(sn_conn *c)
-{
-    sn_req *r;
-
-    while (!c->dead && (r = c->noresp.head) && r->wire_end <= c->out_off) {
-        list_unlink(&c->noresp, r);
-        complete(c, r, 0, NULL, 0);
-    }
-}
-
-/* Write what is queued; false when the connection failed. */
-static bool flush(sn_conn *c)
-{
-    while (c->out_off < c->out.len) {
-        ssize_t n = c->tp->ops->write(c->tp, c->out.buf + c->out_off,
-                                      c->out.len - c->out_off);
-        if (n > 0) {
-            c->out_off += (size_t)n;
-            continue;
-        }
-        if (n == SN_WANT_WRITE || n == SN_WANT_READ) {
-            /* what is fully written completes now, not at the end of a
-             * backlog that may never drain completely */
-            complete_written(c);
-            if (c->dead || c->state == SN_CONN_DOWN)
-                return false;
-            return sn_conn_watch(c, SN_IO_READ | SN_IO_WRITE) == 0;
-        }
-        sn_conn_fail(c, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN,
-                     "%s:%d: write failed: %s", c->host, c->port,
-                     c->tp->errstr);
-        return false;
-    }
-    complete_written(c);
-    if (c->dead || c->state == SN_CONN_DOWN)
-        return false;
-    if (c->out.cap > OUT_KEEP)
-        sp_writer_free(&c->out);
-    else
-        sp_writer_reset(&c->out);
-    c->out_off = 0;
-    return sn_conn_watch(c, SN_IO_READ) == 0;
-}
-
-static bool broker_supports(sn_conn *c, sn_req *r)
-{
-    size_t i;
-
-    for (i = 0; i < c->nversions; i++)
-        if (c->versions[i].api_key == r->key)
-            return r->version >= c->versions[i].min_version &&
-                   r->version <= c->versions[i].max_version;
-    return false;
-}
-
-/* Drop the written prefix of the out buffer once it is at least half of
- * it, so a backlog under steady load does not grow the buffer for ever.
- * The unwritten bytes keep their content (TLS retries them, moved). */
-static void compact(sn_conn *c)
-{
-    size_t off = c->out_off;
-    sn_req *r;
-
-    if (off == 0 || off < c->out.len - off)
-        return;
-    memmove(c->out.buf, c->out.buf + off, c->out.len - off);
-    c->out.len -= off;
-    c->out_off = 0;
-    for (r = c->noresp.head; r; r = r->next)
-        r->wire_end = r->wire_end > off ? r->wire_end - off : 0;
-}
-
-/* Frame queued requests into the out buffer up to the in-flight limit
- * (requests awaiting an answer plus no-response ones not yet written). */
-static void transmit(sn_conn *c)
-{
-    bool wrote = false;
-    sn_req *r;
-
-    if (c->state < SN_CONN_APIVERSIONS || !c->tp)
-        return;
-    compact(c);
-    while (!c->dead && (r = c->queued.head)) {
-        bool resp = !(r->flags & SN_REQ_NO_RESPONSE);
-        size_t frame;
-        int hv;
-
-        if (c->state != SN_CONN_READY && !r->internal)
-            break;
-        if ((int)(c->inflight.n + c->noresp.n) >= c->cfg.max_in_flight)
-            break;
-        list_unlink(&c->queued, r);
-        if (!r->internal && !broker_supports(c, r)) {
-            complete(c, r, SAMSA_ERR_NO_COMMON_VERSION, NULL, 0);
-            continue;
-        }
-        hv = r->key == SP_API_VERSIONS_KEY
-                 ? (r->version >= 3 ? 2 : 1)
-                 : sp_api_request_header_version(r->key, r->version);
-        r->corr = c->next_corr;
-        c->next_corr = c->next_corr == INT32_MAX ? 0 : c->next_corr + 1;
-        frame = sp_frame_begin(&c->out);
-        sp_write_request_header(&c->out, hv, r->key, r->version, r->corr,
-                                c->cfg.client_id);
-        sp_write_raw(&c->out, r->body, r->body_len);
-        sp_frame_end(&c->out, frame);
-        if (c->out.err) {
-            int err = c->out.err;
-
-            list_push_front(&c->queued, r);
-            sn_conn_fail(c, err, SN_CONN_EV_DOWN,
-                         "%s:%d: cannot buffer a request: %s", c->host,
-                         c->port, samsa_err_str(err));
-            return;
-        }
-        sp_free(c->alloc, r->body);
-        r->body = NULL;
-        r->body_len = 0;
-        r->wire_end = c->out.len;
-        list_push(resp ? &c->inflight : &c->noresp, r);
-        wrote = true;
-    }
-    if (wrote && !c->dead)
-        flush(c);
-}
-
-/* ---- reading ---- */
-
-/* A complete frame (ownership of buf taken). */
-static void handle_frame(sn_conn *c, uint8_t *buf, size_t size)
-{
-    sn_req *r = c->inflight.head;
-    sp_reader rd;
-    int32_t corr;
-    int hv;
-
-    sp_reader_init(&rd, buf, size);
-    corr = (int32_t)be32(buf);
-    if (!r || r->corr != corr) {
-        sp_free(c->alloc, buf);
-        if (r)
-            sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
-                         "%s:%d: response correlation id %d does not match "
-                         "the oldest request in flight (%d)",
-                         c->host, c->port, corr, r->corr);
-        else
-            sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
-                         "%s:%d: response (correlation id %d) with no "
-                         "request in flight", c->host, c->port, corr);
-        return;
-    }
-    hv = sp_api_response_header_version(r->key, r->version);
-    if (sp_read_response_header(&rd, hv, &corr) != 0) {
-        sp_free(c->alloc, buf);
-        sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
-                     "%s:%d: malformed response header (correlation id %d)",
-                     c->host, c->port, corr);
-        return;
-    }
-    list_unlink(&c->inflight, r);
-    complete(c, r, 0, rd.p, sp_reader_left(&rd));
-    sp_free(c->alloc, buf);
-}
-
-/* Read what the transport has; false when the connection failed. */
-static bool read_frames(sn_conn *c)
-{
-    for (;;) {
-        ssize_t n;
-
-        if (c->in_hdr_have < 4) {
-            n = c->tp->ops->read(c->tp, c->in_hdr + c->in_hdr_have,
-                                 4 - c->in_hdr_have);
-        } else {
-            n = c->tp->ops->read(c->tp, c->in_buf + c->in_have,
-                                 c->in_size - c->in_have);
-        }
-        if (n == SN_WANT_READ || n == SN_WANT_WRITE)
-            return true;
-        if (n == 0) {
-            sn_conn_fail(c, SAMSA_ERR_TRANSPORT, SN_CONN_EV_DOWN,
-                         "%s:%d: connection closed by the broker%s",
-                         c->host, c->port,
-                         c->in_hdr_have || c->in_have ? " mid-response" : "");
-            return false;
-        }
-        if (n < 0) {
-            sn_conn_fail(c, (int)n == SAMSA_ERR_TLS ? SAMSA_ERR_TLS
-                                                    : SAMSA_ERR_TRANSPORT,
-                         SN_CONN_EV_DOWN, "%s:%d: read failed: %s", c->host,
-                         c->port, c->tp->errstr);
-            return false;
-        }
-        if (c->in_hdr_have < 4) {
-            int32_t size;
-
-            c->in_hdr_have += (size_t)n;
-            if (c->in_hdr_have < 4)
-                continue;
-            size = (int32_t)be32(c->in_hdr);
-            if (size < 0 || size > c->cfg.receive_max_bytes) {
-                sn_conn_fail(c, size < 0 ? SAMSA_ERR_PROTOCOL
-                                         : SAMSA_ERR_FRAME_TOO_LARGE,
-                             SN_CONN_EV_DOWN,
-                             "%s:%d: response frame size %d is %s "
-                             "(receive.message.max.bytes %d)",
-                             c->host, c->port, size,
-                             size < 0 ? "negative" : "over the limit",
-                             (int)c->cfg.receive_max_bytes);
-                return false;
-            }
-            if (size < 4) {
-                sn_conn_fail(c, SAMSA_ERR_PROTOCOL, SN_CONN_EV_DOWN,
-                             "%s:%d: response frame of %d bytes has no "
-                             "correlation id", c->host, c->port, size);
-                return false;
-            }
-            c->in_buf = sp_alloc(c->alloc, (size_t)size);
-            if (!c->in_buf) {
-                sn_conn_fail(c, SAMSA_ERR_NO_MEMORY, SN_CONN_EV_DOWN,
-                             "%s:%d: no memory for a %d-byte response",
-                             c->host, c->port, size);
-                return false;
-            }
-            c->in_size = (size_t)size;
-            c->in_have = 0;
-            continue;
-        }
-        c->in_have += (size_t)n;
-        if (c->in_have == c->in_size) {
-            uint8_t *buf = c->in_buf;
-            size_t size = c->in_size;
-
-            c->in_buf = NULL;
-            c->in_hdr_have = c->in_size = c->in_have = 0;
-            handle_frame(c, buf, size);
-            if (c->dead || c->state == SN_CONN_DOWN)
-                return false;
-            transmit(c); /* an in-flight slot is free */
-            if (c->dead || c->state == SN_CONN_DOWN)
-                return false;
-        }
-    }
-}
-
 static void io_cb(sn_io *io, unsigned events)
 {
     sn_conn *c = io->data;
@@ -711,12 +414,12 @@ static void io_cb(sn_io *io, unsigned events)
         bool ok = true;
 
         if (events & (SN_IO_WRITE | SN_IO_ERROR) && c->out_off < c->out.len)
-            ok = flush(c);
+            ok = sn_conn_flush(c);
         if (ok && !c->dead && c->state != SN_CONN_DOWN &&
             events & (SN_IO_READ | SN_IO_ERROR))
-            ok = read_frames(c);
+            ok = sn_conn_read_frames(c);
         if (ok && !c->dead && c->state != SN_CONN_DOWN)
-            transmit(c);
+            sn_conn_transmit(c);
     }
     /* nothing left to write: stop asking for writability */
     if (!c->dead && c->tp && c->state >= SN_CONN_APIVERSIONS &&
@@ -769,7 +472,7 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
         rc = sn_conn_api_version(c, q->api_key, &v);
         if (rc != 0)
             return rc;
-        if (!broker_supports(c, &(sn_req){ .key = q->api_key,
+        if (!sn_conn_broker_supports(c, &(sn_req){ .key = q->api_key,
                                            .version = q->api_version }))
             return SAMSA_ERR_NO_COMMON_VERSION;
     }
@@ -780,7 +483,7 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
     if (q->encode) {
         sp_writer w;
 
-        sp_writer_init(&w, c->alloc, OUT_MAX);
+        sp_writer_init(&w, c->alloc, SN_CONN_OUT_MAX);
         rc = q->encode(&w, q->api_version, q->encode_arg);
         if (rc == 0)
             rc = w.err;
@@ -805,7 +508,7 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
         req_free(c, r);
         return SAMSA_ERR_NO_MEMORY;
     }
-    list_push(&c->queued, r);
+    sn_req_list_push(&c->queued, r);
     /* written by the loop on the next poll (EPOLLOUT), never from here */
     if (c->state == SN_CONN_READY)
         (void)sn_io_set(&c->io, SN_IO_READ | SN_IO_WRITE); /* on failure the
@@ -836,8 +539,8 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
     }
     r->internal = true;
     r->body = sp_writer_detach(body, &r->body_len);
-    list_push_front(&c->queued, r);
-    transmit(c);
+    sn_req_list_push_front(&c->queued, r);
+    sn_conn_transmit(c);
     return !c->dead && c->state != SN_CONN_DOWN;
 }
 
@@ -868,7 +571,7 @@ void sn_conn_set_ready(sn_conn *c)
             broker closes the connection at expiry; we reconnect then */
     }
     if (again) {
-        transmit(c); /* the owner saw no DOWN, so no second UP */
+        sn_conn_transmit(c); /* the owner saw no DOWN, so no second UP */
         return;
     }
     if (c->cfg.state_cb) {
@@ -876,7 +579,7 @@ void sn_conn_set_ready(sn_conn *c)
         if (c->dead || c->state != SN_CONN_READY)
             return;
     }
-    transmit(c);
+    sn_conn_transmit(c);
 }
 
 /* ---- lifecycle ---- */
@@ -925,7 +628,7 @@ int sn_conn_new(sn_loop *loop, const char *host, int port,
     sn_io_init(&c->io, loop, -1, io_cb, c);
     sn_timer_init(&c->setup_timer, loop, setup_timer_cb, c);
     sn_timer_init(&c->reauth_timer, loop, reauth_timer_cb, c);
-    sp_writer_init(&c->out, alloc, OUT_MAX);
+    sp_writer_init(&c->out, alloc, SN_CONN_OUT_MAX);
     hl = strlen(host);
     c->host = sp_alloc(alloc, hl + 1);
     if (!c->host || sn_conn_config_copy(c, cfg) != 0) {
@@ -956,8 +659,8 @@ void sn_conn_destroy(sn_conn *c)
         if (!l)
             break;
         r = l->head;
-        list_unlink(l, r);
-        complete(c, r, SAMSA_ERR_DESTROYED, NULL, 0);
+        sn_req_list_unlink(l, r);
+        sn_conn_complete(c, r, SAMSA_ERR_DESTROYED, NULL, 0);
     }
     leave(c);
 }

@@ -10,6 +10,9 @@
 #include "conn.h"
 #include "resolve.h"
 
+#define SN_CONN_OUT_MAX ((size_t)1 << 31) /* hard cap on buffered output */
+#define SN_CONN_OUT_KEEP ((size_t)1 << 20) /* keep a flushed buffer up to this */
+
 typedef struct sn_req {
     struct sn_req *prev, *next;
     int16_t key, version;
@@ -81,6 +84,47 @@ struct sn_conn {
     char errstr[256];
 };
 
+static inline void sn_req_list_push(sn_req_list *l, sn_req *r)
+{
+    r->where = l;
+    r->next = NULL;
+    r->prev = l->tail;
+    if (l->tail)
+        l->tail->next = r;
+    else
+        l->head = r;
+    l->tail = r;
+    l->n++;
+}
+
+static inline void sn_req_list_push_front(sn_req_list *l, sn_req *r)
+{
+    r->where = l;
+    r->prev = NULL;
+    r->next = l->head;
+    if (l->head)
+        l->head->prev = r;
+    else
+        l->tail = r;
+    l->head = r;
+    l->n++;
+}
+
+static inline void sn_req_list_unlink(sn_req_list *l, sn_req *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        l->head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        l->tail = r->prev;
+    r->prev = r->next = NULL;
+    r->where = NULL;
+    l->n--;
+}
+
 /* conn_config.c */
 int sn_conn_config_copy(sn_conn *c, const sn_conn_config *src);
 void sn_conn_config_release(sn_conn *c);
@@ -94,6 +138,17 @@ bool sn_conn_send_internal(sn_conn *c, int16_t key, int16_t version,
                            sp_writer *body, sn_response_cb cb);
 void sn_conn_set_ready(sn_conn *c);
 int sn_conn_watch(sn_conn *c, unsigned events);
+
+/* Unlinked request: its callback once, then freed (conn.c). */
+void sn_conn_complete(sn_conn *c, sn_req *r, int err, const uint8_t *body,
+                      size_t len);
+
+/* conn_wire.c: framing, writing, reading; the bool ones return false when
+ * the connection failed (or was destroyed from a callback) meanwhile */
+void sn_conn_transmit(sn_conn *c);      /* frame queued requests, write */
+bool sn_conn_flush(sn_conn *c);         /* write what is buffered */
+bool sn_conn_read_frames(sn_conn *c);   /* read and route responses */
+bool sn_conn_broker_supports(sn_conn *c, sn_req *r);
 
 /* conn_setup.c */
 void sn_conn_transport_ready(sn_conn *c); /* TCP connected */
