@@ -1,6 +1,7 @@
 /*
- * net/conn.c - connection lifecycle, socket, framing and request routing;
- * see conn.h. The handshakes (TLS, ApiVersions, SASL) are in conn_setup.c.
+ * net/conn.c - connection lifecycle: connect (resolve, every address),
+ * failure and backoff, timers, accepting requests; see conn.h. Framing and
+ * socket I/O are in conn_wire.c, the handshakes in conn_setup.c.
  *
  * Reentrancy: every entry from the loop (fd, timers, resolver) holds
  * c->busy; user callbacks run with requests already unlinked, and after

@@ -1,7 +1,8 @@
 /*
- * net/conn_internal.h - the sn_conn struct and what conn.c (socket,
- * framing, requests), conn_setup.c (TLS, ApiVersions, SASL) and
- * conn_config.c share. Not a contract for anything outside net/conn*.c.
+ * net/conn_internal.h - the sn_conn struct and what conn.c (lifecycle,
+ * connect, requests), conn_wire.c (framing, socket I/O), conn_setup.c
+ * (TLS, ApiVersions, SASL) and conn_config.c share. Not a contract for
+ * anything outside net/conn*.c.
  */
 #ifndef SN_CONN_INTERNAL_H
 #define SN_CONN_INTERNAL_H
