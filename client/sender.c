@@ -359,11 +359,8 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
     return;
 fail:
     sp_free(c->alloc, q);
-    for (i = 0; i < n; i++) {
-        /* not sent: counts as a failed attempt */
-        b[i]->pq->inflight++;
+    for (i = 0; i < n; i++) /* not sent (inflight was counted): a failed attempt */
         batch_done(p, b[i], rc, "could not queue the Produce request", -1, -1);
-    }
 }
 
 /* Fail queued batches past their deadline. */
@@ -508,11 +505,11 @@ void sc_sender_run(sc_producer *p)
         if (k > 1000)
             break;
     }
-    if (need_md)
-        sc_mdr_refresh(c->mdr);
     /* when to run again */
     for (ti = 0; ti < p->ntopics; ti++) {
         sc_ptopic *t = p->tlist[ti];
+        if (!t->known && t->pending.len > 0)
+            need_md = true; /* records wait for this topic's metadata */
         for (i = 0; i < t->npqs; i++) {
             sc_pq *pq = t->pqs[i];
             if (pq && pq->head && !pq->head->closed &&
@@ -523,7 +520,11 @@ void sc_sender_run(sc_producer *p)
                 wake = pq->head->retry_at_ms;
         }
     }
+    if (need_md)
+        sc_mdr_refresh(c->mdr);
     sn_timer_stop(&p->timer);
-    if (wake != INT64_MAX)
+    if (p->kick) /* kicked while running: run again at once */
+        sn_timer_start(&p->timer, 0);
+    else if (wake != INT64_MAX)
         sn_timer_start(&p->timer, wake > now ? wake - now : 0);
 }
