@@ -5,6 +5,7 @@
 
 #include "brokers.h"
 #include "alloc.h"
+#include "oauth_unsecured.h"
 
 typedef struct sc_bconn {
     sc_brokers *pool;
@@ -20,6 +21,8 @@ struct sc_brokers {
     sc_bconn **v;
     size_t n, cap;
     unsigned rr; /* round-robin cursor for connection attempts */
+    sn_oauth_unsecured unsec; /* enable.sasl.oauthbearer.unsecure.jwt */
+    char unsec_sub[256], unsec_scope[256];
     int last_err;
     char last_errstr[200];
 };
@@ -60,7 +63,69 @@ static void conn_state_cb(void *opaque, sn_conn *conn, sn_conn_event ev,
     sc_client_conn_event(b->c, e->node_id, ev, err, errstr);
 }
 
-static void build_cfg(sc_brokers *b)
+/* sasl.oauthbearer.config: "principal=x scope=y lifeSeconds=n". */
+static int parse_unsecured(sc_brokers *b, const char *cfg, char *errbuf,
+                           size_t errlen)
+{
+    const char *p = cfg;
+
+    b->unsec.lifetime_s = 3600;
+    while (p && *p) {
+        const char *end, *eq;
+        size_t klen, vlen;
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        end = strchr(p, ' ');
+        if (!end)
+            end = p + strlen(p);
+        eq = memchr(p, '=', (size_t)(end - p));
+        if (!eq)
+            goto bad;
+        klen = (size_t)(eq - p);
+        vlen = (size_t)(end - eq - 1);
+        if (klen == 9 && memcmp(p, "principal", 9) == 0 && vlen < sizeof b->unsec_sub) {
+            memcpy(b->unsec_sub, eq + 1, vlen);
+            b->unsec_sub[vlen] = '\0';
+        } else if (klen == 5 && memcmp(p, "scope", 5) == 0 && vlen < sizeof b->unsec_scope) {
+            memcpy(b->unsec_scope, eq + 1, vlen);
+            b->unsec_scope[vlen] = '\0';
+        } else if (klen == 11 && memcmp(p, "lifeSeconds", 11) == 0) {
+            long v = 0;
+            size_t i;
+            for (i = 1; i <= vlen; i++) {
+                if (eq[i] < '0' || eq[i] > '9' || v > 100000000)
+                    goto bad;
+                v = v * 10 + (eq[i] - '0');
+            }
+            if (v <= 0)
+                goto bad;
+            b->unsec.lifetime_s = v;
+        } else {
+            goto bad;
+        }
+        p = end;
+    }
+    if (!b->unsec_sub[0]) {
+        if (errbuf)
+            snprintf(errbuf, errlen,
+                     "sasl.oauthbearer.config needs principal=<name> for "
+                     "unsecured tokens");
+        return SAMSA_ERR_CONFIG;
+    }
+    b->unsec.sub = b->unsec_sub;
+    b->unsec.scope = b->unsec_scope;
+    return 0;
+bad:
+    if (errbuf)
+        snprintf(errbuf, errlen,
+                 "sasl.oauthbearer.config: expected principal=<name> "
+                 "[scope=<scope>] [lifeSeconds=<n>]");
+    return SAMSA_ERR_CONFIG;
+}
+
+static int build_cfg(sc_brokers *b, char *errbuf, size_t errlen)
 {
     const samsa_conf *cf = b->c->conf;
     sn_conn_config *g = &b->cfg;
@@ -96,6 +161,27 @@ static void build_cfg(sc_brokers *b)
     g->receive_buffer_bytes = (int)sc_conf_int(cf, SC_SOCKET_RECEIVE_BUFFER_BYTES);
     g->nodelay = sc_conf_bool(cf, SC_SOCKET_NAGLE_DISABLE);
     g->state_cb = conn_state_cb;
+    if (b->c->cbs.oauthbearer) {
+        g->sasl.oauth_cb = b->c->cbs.oauthbearer;
+        g->sasl.oauth_opaque = b->c->cbs.oauthbearer_opaque;
+    } else if (sc_conf_bool(cf, SC_ENABLE_SASL_OAUTHBEARER_UNSECURE_JWT)) {
+        int rc = parse_unsecured(b, sc_conf_str(cf, SC_SASL_OAUTHBEARER_CONFIG),
+                                 errbuf, errlen);
+        if (rc)
+            return rc;
+        g->sasl.oauth_cb = sn_oauth_unsecured_cb;
+        g->sasl.oauth_opaque = &b->unsec;
+    } else if ((g->security == SN_SEC_SASL_PLAINTEXT ||
+                g->security == SN_SEC_SASL_SSL) &&
+               strcmp(g->sasl.mechanism, "OAUTHBEARER") == 0) {
+        if (errbuf)
+            snprintf(errbuf, errlen,
+                     "sasl.mechanism=OAUTHBEARER needs a token callback "
+                     "(samsa_conf_set_oauthbearer_token_cb) or "
+                     "enable.sasl.oauthbearer.unsecure.jwt=true");
+        return SAMSA_ERR_CONFIG;
+    }
+    return 0;
 }
 
 static void entry_free(sc_brokers *b, sc_bconn *e)
@@ -207,13 +293,18 @@ int sc_brokers_new(samsa_client *c, sc_brokers **out, char *errbuf,
     const char *bs = sc_conf_str(c->conf, SC_BOOTSTRAP_SERVERS);
     sc_brokers *b;
     int32_t idx = 0;
+    int rc;
 
     *out = NULL;
     b = sp_calloc(c->alloc, 1, sizeof *b);
     if (!b)
         return SAMSA_ERR_NO_MEMORY;
     b->c = c;
-    build_cfg(b);
+    rc = build_cfg(b, errbuf, errlen);
+    if (rc) {
+        sp_free(c->alloc, b);
+        return rc;
+    }
     while (bs && *bs) {
         const char *end = strchr(bs, ',');
         size_t len = end ? (size_t)(end - bs) : strlen(bs);

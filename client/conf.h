@@ -51,6 +51,8 @@ typedef struct sc_callbacks {
     void *partitioner_opaque;
     samsa_rebalance_cb *rebalance; /* consumer groups (cgrp.c) */
     void *rebalance_opaque;
+    samsa_oauthbearer_token_cb *oauthbearer; /* brokers.c */
+    void *oauthbearer_opaque;
 } sc_callbacks;
 
 sc_callbacks *sc_conf_callbacks(samsa_conf *c);

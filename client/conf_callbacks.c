@@ -27,3 +27,13 @@ void samsa_conf_set_partitioner_cb(samsa_conf *conf, samsa_partitioner_cb *cb,
     cbs->partitioner = cb;
     cbs->partitioner_opaque = opaque;
 }
+
+void samsa_conf_set_oauthbearer_token_cb(samsa_conf *conf,
+                                         samsa_oauthbearer_token_cb *cb,
+                                         void *opaque)
+{
+    sc_callbacks *cbs = sc_conf_callbacks(conf);
+
+    cbs->oauthbearer = cb;
+    cbs->oauthbearer_opaque = opaque;
+}

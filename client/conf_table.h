@@ -86,6 +86,10 @@
       "Kerberos principal name of the brokers (GSSAPI).")                                  \
     X(SASL_OAUTHBEARER_EXTENSIONS, "sasl.oauthbearer.extensions", STR, "", 0, 0, NULL, 0,   \
       "Extensions sent with the OAUTHBEARER token, as key=value,key=value.")               \
+    X(ENABLE_SASL_OAUTHBEARER_UNSECURE_JWT, "enable.sasl.oauthbearer.unsecure.jwt", BOOL, "false", 0, 0, NULL, 0, \
+      "Without a token callback, make unsigned (alg none) OAUTHBEARER tokens from sasl.oauthbearer.config: development brokers only (librdkafka's name).") \
+    X(SASL_OAUTHBEARER_CONFIG, "sasl.oauthbearer.config", STR, "", 0, 0, NULL, 0,           \
+      "For unsecured tokens: principal=<sub> [scope=<scope>] [lifeSeconds=<n>] (librdkafka's format; lifetime 3600 s by default).") \
     /* ---- producer ---- */                                                                \
     X(ACKS, "acks", ENUM, "all", 0, 0, "all|-1|0|1", 0,                                     \
       "Acknowledgements the leader waits for: all (= -1) in-sync replicas, 1 the leader, 0 none.") \

@@ -55,6 +55,19 @@ typedef void samsa_log_cb(void *opaque, int level, const char *context,
                           const char *msg);
 void samsa_conf_set_log_cb(samsa_conf *conf, samsa_log_cb *cb, void *opaque);
 
+/* OAUTHBEARER token provider (sasl.mechanism=OAUTHBEARER): write a token
+ * (a compact JWS, NUL-terminated) into buf[0..buflen) and return 0, or
+ * return a samsa_err with a reason in errbuf (the connection then fails
+ * with SAMSA_ERR_AUTHENTICATION). Called on the loop's thread each time a
+ * connection authenticates; must not call back into samsa. Without it,
+ * enable.sasl.oauthbearer.unsecure.jwt=true makes unsigned development
+ * tokens from sasl.oauthbearer.config. */
+typedef int samsa_oauthbearer_token_cb(void *opaque, char *buf, size_t buflen,
+                                       char *errbuf, size_t errlen);
+void samsa_conf_set_oauthbearer_token_cb(samsa_conf *conf,
+                                         samsa_oauthbearer_token_cb *cb,
+                                         void *opaque);
+
 /*
  * Create a client from conf. Returns NULL on failure with a one-line
  * reason in errbuf (e.g. "bootstrap.servers is empty"). Connecting starts

@@ -349,7 +349,9 @@ static void test_codecs(void **state)
         c = client(bs, &s, "compression.type", codecs[k], "linger.ms", "20", NULL);
         assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
         produce_keyed(c, topic, 3000, k % 2 == 0);
-        assert_int_equal(samsa_flush(c, 30000), 0);
+        if (samsa_flush(c, 30000) != 0)
+            fail_msg("%s: flush timed out, %zu outstanding, %zu reports",
+                     codecs[k], samsa_outstanding(c), s.reports);
         if (s.errors)
             fail_msg("%s: %zu errors, first %s: %s", codecs[k], s.errors,
                      samsa_err_name(s.first_err), s.first_errstr);
@@ -965,6 +967,54 @@ static void test_sasl_wrong_password(void **state)
     dstate_free(&s);
 }
 
+static int failing_token_cb(void *opaque, char *buf, size_t buflen,
+                            char *errbuf, size_t errlen)
+{
+    (void)opaque;
+    (void)buf;
+    (void)buflen;
+    snprintf(errbuf, errlen, "no token today");
+    return SAMSA_ERR_AUTHENTICATION;
+}
+
+/* OAUTHBEARER: unsecured development tokens work; a token callback that
+ * fails gives a clear report per message; a missing provider is refused. */
+static void test_oauthbearer(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_SASL_BOOTSTRAP");
+    samsa_record r = { .topic = "hclient-oauth", .partition = -1,
+                       .value = "v", .value_len = 1, .timestamp_ms = -1 };
+    samsa_delivery d;
+    samsa_client *c;
+    samsa_conf *cf;
+    char err[256];
+
+    (void)state;
+    c = client(bs, NULL, "security.protocol", "SASL_PLAINTEXT",
+               "sasl.mechanism", "OAUTHBEARER",
+               "enable.sasl.oauthbearer.unsecure.jwt", "true",
+               "sasl.oauthbearer.config", "principal=alice lifeSeconds=600", NULL);
+    assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
+    samsa_client_destroy(c);
+
+    cf = samsa_conf_new(NULL);
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "security.protocol", "SASL_PLAINTEXT", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "sasl.mechanism", "OAUTHBEARER", err, sizeof err), 0);
+    assert_int_equal(samsa_conf_set(cf, "delivery.timeout.ms", "15000", err, sizeof err), 0);
+    assert_null(samsa_client_new(cf, err, sizeof err));
+    assert_non_null(strstr(err, "OAUTHBEARER"));
+    samsa_conf_set_oauthbearer_token_cb(cf, failing_token_cb, NULL);
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    assert_non_null(c);
+    assert_int_not_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+    print_message("token callback failure: %s: %s\n", samsa_err_name(d.err), d.errstr);
+    assert_int_equal(d.err, SAMSA_ERR_AUTHENTICATION);
+    assert_non_null(strstr(d.errstr, "no token today"));
+    samsa_client_destroy(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -983,6 +1033,7 @@ int main(void)
         cmocka_unit_test(test_destroy_reports_undelivered),
         cmocka_unit_test(test_queue_full),
         cmocka_unit_test(test_sasl_wrong_password),
+        cmocka_unit_test(test_oauthbearer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
