@@ -306,6 +306,7 @@ static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
 static bool sc_err_retriable_admin(int err)
 {
     return err == SAMSA_ERR_TRANSPORT || err == SAMSA_ERR_CONNECT ||
+           err == SAMSA_ERR_DESTROYED || /* its connection was replaced */
            err == SAMSA_ERR_RESOLVE || err == SAMSA_ERR_TIMED_OUT;
 }
 
@@ -317,7 +318,7 @@ static void response_cb(void *opaque, int err, const uint8_t *body, size_t len)
         handle(op, body, len);
         return;
     }
-    if (op->c->closing || err == SAMSA_ERR_DESTROYED) {
+    if (op->c->closing) {
         finish(op, SAMSA_ERR_DESTROYED, "client destroyed");
         return;
     }

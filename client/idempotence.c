@@ -50,7 +50,7 @@ static void pid_cb(void *opaque, int err, const uint8_t *body, size_t len)
 
     sp_free(c->alloc, q);
     p->pid_state = SC_PID_NONE;
-    if (c->closing || err == SAMSA_ERR_DESTROYED)
+    if (c->closing)
         return;
     if (err == 0) {
         sp_arena_init(&arena, c->alloc, 1u << 16);

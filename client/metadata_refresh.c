@@ -195,7 +195,7 @@ static void response_v_cb(void *opaque, int err, const uint8_t *body, size_t len
 
     sp_free(c->alloc, q);
     m->in_flight = false;
-    if (c->closing || err == SAMSA_ERR_DESTROYED)
+    if (c->closing)
         return;
     if (err == 0) {
         sp_arena_init(&arena, c->alloc, MDR_ARENA_MAX);

@@ -25,6 +25,7 @@ typedef struct sc_preq {
 bool sc_err_retriable(int err)
 {
     switch (err) {
+    case SAMSA_ERR_DESTROYED: /* its connection went (broker moved) */
     case SAMSA_ERR_TRANSPORT:
     case SAMSA_ERR_TIMED_OUT:
     case SAMSA_ERR_RESOLVE:
@@ -125,7 +126,7 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
         sc_producer_report_batch(p, b, SAMSA_ERR_FATAL, p->fatal_str, -1, -1);
         return;
     }
-    if (c->closing || err == SAMSA_ERR_DESTROYED) {
+    if (c->closing) {
         sc_producer_report_batch(p, b, SAMSA_ERR_DESTROYED,
                                  "client destroyed before delivery", -1, -1);
         return;
