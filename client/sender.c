@@ -117,7 +117,8 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
 
     pq->inflight--;
     if (err == 0 || err == SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
-        if (p->idempotent && b->base_seq >= 0)
+        if (p->idempotent && b->base_seq >= 0 &&
+            b->base_seq + b->n > pq->acked_next)
             pq->acked_next = b->base_seq + b->n;
         sc_producer_report_batch(p, b, 0, "", base_offset, log_append_ms);
         return;
