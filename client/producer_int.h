@@ -163,6 +163,12 @@ struct sc_producer {
 
 typedef struct sc_producer sc_producer;
 
+/* Kafka sequences wrap from INT32_MAX to 0. */
+static inline int32_t sc_seq_add(int32_t seq, int32_t n)
+{
+    return (int32_t)(((int64_t)seq + n) % ((int64_t)INT32_MAX + 1));
+}
+
 /* producer.c */
 int sc_producer_new(samsa_client *c, sc_producer **out, char *errbuf,
                     size_t errlen);

@@ -117,9 +117,8 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
 
     pq->inflight--;
     if (err == 0 || err == SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
-        if (p->idempotent && b->base_seq >= 0 &&
-            b->base_seq + b->n > pq->acked_next)
-            pq->acked_next = b->base_seq + b->n;
+        if (p->idempotent && b->base_seq >= 0)
+            pq->acked_next = sc_seq_add(b->base_seq, b->n);
         sc_producer_report_batch(p, b, 0, "", base_offset, log_append_ms);
         return;
     }
@@ -333,7 +332,7 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
         if (p->idempotent) {
             if (x->base_seq < 0) {
                 x->base_seq = x->pq->next_seq;
-                x->pq->next_seq += x->n;
+                x->pq->next_seq = sc_seq_add(x->pq->next_seq, x->n);
             }
             sp_batch_restamp(x->w.buf, x->w.len, p->pid, p->epoch,
                              x->base_seq);

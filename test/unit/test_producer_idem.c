@@ -738,10 +738,20 @@ static void test_accumulator_limits(void **state)
     samsa_client_destroy(c);
 }
 
+static void test_sequence_wrap(void **state)
+{
+    (void)state;
+    assert_int_equal(sc_seq_add(5, 10), 15);
+    assert_int_equal(sc_seq_add(INT32_MAX - 2, 3), 0);
+    assert_int_equal(sc_seq_add(INT32_MAX, 1), 0);
+    assert_int_equal(sc_seq_add(INT32_MAX - 1, 5), 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accumulator_limits),
+        cmocka_unit_test(test_sequence_wrap),
         cmocka_unit_test(test_clean_run),
         cmocka_unit_test(test_retriable_errors_keep_order),
         cmocka_unit_test(test_lost_response_is_deduplicated),
