@@ -13,6 +13,8 @@
 #include "metadata_refresh.h"
 #include "record_batch.h"
 
+static void index_free(sc_consumer *cons);
+
 /* ------------------------------------------------------------ creation */
 
 static void resume_post(void *arg)
@@ -62,6 +64,8 @@ sc_consumer *sc_consumer_get(samsa_client *c)
     cons->max_bytes = (int32_t)sc_conf_int(c->conf, SC_FETCH_MAX_BYTES);
     cons->part_max_bytes = (int32_t)sc_conf_int(c->conf, SC_MAX_PARTITION_FETCH_BYTES);
     cons->retry_backoff_ms = (int)sc_conf_int(c->conf, SC_RETRY_BACKOFF_MS);
+    sc_strmap_init(&cons->index, c->alloc);
+    cons->indexed = true; /* nothing assigned */
     c->consumer = cons;
     return cons;
 }
@@ -91,6 +95,8 @@ void sc_consumer_destroy(sc_consumer *cons)
     for (i = 0; i < cons->nparts; i++)
         part_free(c->alloc, cons->parts[i]);
     sp_free(c->alloc, cons->parts);
+    index_free(cons);
+    sc_strmap_free(&cons->index);
     sc_cons_fetchers_free(cons);
     sp_writer_free(&cons->scratch);
     sp_free(c->alloc, cons);
@@ -98,11 +104,88 @@ void sc_consumer_destroy(sc_consumer *cons)
 
 /* ------------------------------------------------------------ queue */
 
+static void index_free(sc_consumer *cons)
+{
+    size_t pos = 0;
+    void *v;
+
+    while ((v = sc_strmap_next(&cons->index, &pos, NULL)) != NULL)
+        sp_free(cons->c->alloc, v);
+    sc_strmap_free(&cons->index);
+    sc_strmap_init(&cons->index, cons->c->alloc);
+    cons->indexed = false;
+}
+
+static int part_cmp(const void *a, const void *b)
+{
+    const sc_cpart *x = *(const sc_cpart *const *)a;
+    const sc_cpart *y = *(const sc_cpart *const *)b;
+    int c = strcmp(x->topic, y->topic);
+
+    if (c)
+        return c;
+    return (x->partition > y->partition) - (x->partition < y->partition);
+}
+
+/* Rebuild the topic index after the assignment changed (under mu). On
+ * failure lookups fall back to a linear search. */
+static void index_build(sc_consumer *cons)
+{
+    const samsa_allocator *a = cons->c->alloc;
+    sc_cpart **sorted;
+    int32_t i, j;
+
+    index_free(cons);
+    if (cons->nparts == 0) {
+        cons->indexed = true;
+        return;
+    }
+    sorted = sp_alloc(a, (size_t)cons->nparts * sizeof *sorted);
+    if (!sorted)
+        return;
+    memcpy(sorted, cons->parts, (size_t)cons->nparts * sizeof *sorted);
+    qsort(sorted, (size_t)cons->nparts, sizeof *sorted, part_cmp);
+    for (i = 0; i < cons->nparts; i = j) {
+        sc_ctopic *t;
+
+        for (j = i; j < cons->nparts && strcmp(sorted[j]->topic, sorted[i]->topic) == 0; j++)
+            ;
+        t = sp_alloc(a, sizeof *t + (size_t)(j - i) * sizeof t->parts[0]);
+        if (!t || sc_strmap_put(&cons->index, sorted[i]->topic,
+                                strlen(sorted[i]->topic), t) != 0) {
+            sp_free(a, t);
+            sp_free(a, sorted);
+            index_free(cons);
+            return;
+        }
+        t->n = j - i;
+        memcpy(t->parts, sorted + i, (size_t)(j - i) * sizeof t->parts[0]);
+    }
+    sp_free(a, sorted);
+    cons->indexed = true;
+}
+
 sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,
                        int32_t partition)
 {
     int32_t i;
 
+    if (cons->indexed) {
+        const sc_ctopic *t = sc_strmap_get(&cons->index, topic, len);
+        int32_t lo = 0, hi = t ? t->n : 0;
+
+        while (lo < hi) {
+            int32_t mid = lo + (hi - lo) / 2;
+
+            if (t->parts[mid]->partition == partition)
+                return t->parts[mid];
+            if (t->parts[mid]->partition < partition)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return NULL;
+    }
     for (i = 0; i < cons->nparts; i++) {
         sc_cpart *p = cons->parts[i];
 
@@ -388,6 +471,7 @@ static int assign_fn(void *arg)
     cons->parts = np;
     cons->nparts = (int32_t)a->n;
     cons->capparts = (int32_t)a->n;
+    index_build(cons);
     for (i = 0; i < a->n; i++) {
         sc_cpart *p = np[i];
 

@@ -533,6 +533,28 @@ static int32_t topic_index(const freq *q, const char *name, int32_t len)
     return -1;
 }
 
+/* The request's entry for (topic index, partition): q->parts is sorted. */
+static const freq_part *snap_find(const freq *q, int32_t ti, int32_t partition)
+{
+    int32_t lo = 0, hi = q->nparts;
+
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        const freq_part *p = &q->parts[mid];
+        int c = p->topic != ti ? (p->topic < ti ? -1 : 1)
+                : p->partition != partition ? (p->partition < partition ? -1 : 1)
+                                            : 0;
+
+        if (c == 0)
+            return p;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
 {
     freq *q = opaque;
@@ -598,13 +620,7 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
             continue;
         for (k = 0; k < rt->partitions.count; k++) {
             const sp_fetch_resp_partition *rp = &rt->partitions.items[k];
-            const freq_part *snap = NULL;
-            int32_t i;
-
-            for (i = 0; i < q->nparts && !snap; i++)
-                if (q->parts[i].topic == ti &&
-                    q->parts[i].partition == rp->partition_index)
-                    snap = &q->parts[i];
+            const freq_part *snap = snap_find(q, ti, rp->partition_index);
             if (snap)
                 handle_partition(cons, q, snap,
                                  (const char *)buf->data + len + q->name_off[ti],
@@ -677,9 +693,9 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
 
         if (memcmp(&parts[i]->topic_id, &zero, sizeof zero) == 0)
             ids = false;
-        for (j = 0; j < i && ti < 0; j++)
-            if (strcmp(parts[j]->topic, parts[i]->topic) == 0)
-                ti = q->parts[j].topic;
+        /* parts come sorted by topic: a topic's partitions are adjacent */
+        if (i > 0 && strcmp(parts[i - 1]->topic, parts[i]->topic) == 0)
+            ti = q->parts[i - 1].topic;
         if (ti < 0) {
             ti = q->ntopics++;
             q->name_off[ti] = names_len;
@@ -700,6 +716,7 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
 
         memcpy(q->names + q->name_off[q->parts[i].topic], parts[i]->topic, l);
     }
+    (void)j; /* q->parts is in (topic, partition) order: fetch_cb bsearches */
     if (v >= 13 && !ids)
         v = 12; /* topic ids not known yet: use names */
     q->version = v;
@@ -805,6 +822,20 @@ void sc_cons_close_sessions(sc_consumer *cons)
 
 /* ------------------------------------------------------------ the run */
 
+static int leader_cmp(const void *a, const void *b)
+{
+    const sc_cpart *x = *(const sc_cpart *const *)a;
+    const sc_cpart *y = *(const sc_cpart *const *)b;
+    int c;
+
+    if (x->leader != y->leader)
+        return x->leader < y->leader ? -1 : 1;
+    c = strcmp(x->topic, y->topic);
+    if (c)
+        return c;
+    return (x->partition > y->partition) - (x->partition < y->partition);
+}
+
 /* Fetch this partition now? (under mu) */
 static bool ready_now(const sc_cpart *p, int64_t now)
 {
@@ -857,37 +888,26 @@ void sc_cons_run(sc_consumer *cons)
     room = sc_prefetch_room(&cons->pf);
     if (room > 0 && cons->nparts > 0)
         batch = sp_alloc(c->alloc, (size_t)cons->nparts * sizeof *batch);
-    if (batch) {
+    nb = 0;
+    for (i = 0; batch && i < cons->nparts; i++)
+        if (ready_now(cons->parts[i], now))
+            batch[nb++] = cons->parts[i];
+    if (nb > 1) {
+        /* by leader, then topic and partition: one run per Fetch */
+        size_t nleaders = 1;
+
+        qsort(batch, (size_t)nb, sizeof *batch, leader_cmp);
+        for (i = 1; i < nb; i++)
+            nleaders += batch[i]->leader != batch[i - 1]->leader;
         /* the room is shared by the brokers fetched from now */
-        size_t nleaders = 0;
-
-        for (i = 0; i < cons->nparts; i++) {
-            bool first = ready_now(cons->parts[i], now);
-
-            for (j = 0; j < i && first; j++)
-                if (cons->parts[j]->leader == cons->parts[i]->leader &&
-                    ready_now(cons->parts[j], now))
-                    first = false;
-            nleaders += first;
-        }
-        if (nleaders > 1)
-            room /= nleaders;
+        room /= nleaders;
     }
-    for (i = 0; batch && i < cons->nparts; i++) {
-        sc_cpart *lead = cons->parts[i];
+    for (i = 0; i < nb; i = j) {
         sc_fetcher *f;
-        bool first = true;
 
-        if (!ready_now(lead, now))
-            continue;
-        /* only the first partition of each leader starts its batch */
-        for (j = 0; j < i && first; j++)
-            if (cons->parts[j]->leader == lead->leader &&
-                ready_now(cons->parts[j], now))
-                first = false;
-        if (!first)
-            continue;
-        f = fetcher_get(cons, lead->leader);
+        for (j = i; j < nb && batch[j]->leader == batch[i]->leader; j++)
+            ;
+        f = fetcher_get(cons, batch[i]->leader);
         if (!f || f->in_flight)
             continue;
         if (f->not_before_ms > now) {
@@ -897,12 +917,7 @@ void sc_cons_run(sc_consumer *cons)
                 retry = d;
             continue;
         }
-        nb = 0;
-        for (j = i; j < cons->nparts; j++)
-            if (cons->parts[j]->leader == lead->leader &&
-                ready_now(cons->parts[j], now))
-                batch[nb++] = cons->parts[j];
-        if (!send_fetch(cons, f, batch, nb, room))
+        if (!send_fetch(cons, f, batch + i, j - i, room))
             retry = cons->retry_backoff_ms;
     }
     pthread_mutex_unlock(&c->mu);

@@ -26,6 +26,7 @@
 #include "fetch_buffer.h"
 #include "fetch_session.h"
 #include "offsets.h"
+#include "strmap.h"
 
 typedef struct sc_cpart {
     char *topic;          /* owned, NUL-terminated */
@@ -41,6 +42,12 @@ typedef struct sc_cpart {
     bool eof_reported;
     bool unknown_reported;
 } sc_cpart;
+
+/* One topic's assigned partitions, sorted by partition (the index). */
+typedef struct sc_ctopic {
+    int32_t n;
+    sc_cpart *parts[];
+} sc_ctopic;
 
 /* A queued or handed-out message. pub is what the application sees. */
 typedef struct sc_msg {
@@ -81,6 +88,8 @@ typedef struct sc_consumer {
     /* under mu */
     sc_cpart **parts;
     int32_t nparts, capparts;
+    sc_strmap index;         /* topic -> sc_ctopic (partitions sorted) */
+    bool indexed;            /* false: index not built (out of memory) */
     sc_msg *qhead, *qtail;
     size_t qlen;
     bool eof_events;

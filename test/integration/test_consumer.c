@@ -533,6 +533,86 @@ static void test_out_of_range(void **state)
     }
 }
 
+/* Two topics in one assignment, listed interleaved: every partition is
+ * read from its own topic, in order, and positions end where they should. */
+static void test_two_topics(void **state)
+{
+    const char *boot = bootstrap();
+    char ta[128], tb[128], val[32];
+    const char *names[2];
+    const int nparts[2] = { 4, 2 };
+    samsa_client *c;
+    samsa_topic_partition tps[6];
+    int64_t next[2][4];
+    int t, p, i, k = 0, got = 0;
+    samsa_message *m;
+    (void)state;
+
+    c = client_new(boot, NULL);
+    topic_name(ta, sizeof ta, "two-a");
+    topic_name(tb, sizeof tb, "two-b");
+    names[0] = ta;
+    names[1] = tb;
+    for (t = 0; t < 2; t++)
+        assert_int_equal(samsa_create_topic(c, names[t], nparts[t], 1, NULL, 0, 30000), 0);
+    for (t = 0; t < 2; t++)
+        for (p = 0; p < nparts[t]; p++)
+            for (i = 0; i < 50 + 10 * p; i++) {
+                samsa_record r;
+
+                memset(&r, 0, sizeof r);
+                snprintf(val, sizeof val, "%d/%d/%d", t, p, i);
+                r.topic = names[t];
+                r.partition = p;
+                r.value = val;
+                r.value_len = strlen(val);
+                r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+                assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
+            }
+    assert_int_equal(samsa_flush(c, 30000), 0);
+    memset(tps, 0, sizeof tps);
+    for (p = 0; p < 4; p++)
+        for (t = 1; t >= 0; t--)
+            if (p < nparts[t]) {
+                tps[k].topic = names[t];
+                tps[k].partition = p;
+                tps[k].offset = SAMSA_OFFSET_BEGINNING;
+                tps[k].leader_epoch = -1;
+                k++;
+            }
+    assert_int_equal(k, 6);
+    assert_int_equal(samsa_assign(c, tps, 6), 0);
+    memset(next, 0, sizeof next);
+    while (got < 4 * 50 + 60 + 2 * 50 + 10 && (m = samsa_consume(c, 10000)) != NULL) {
+        int vt, vp, vi;
+
+        assert_int_equal(m->err, 0);
+        assert_int_equal(sscanf((const char *)m->value, "%d/%d/%d", &vt, &vp, &vi), 3);
+        assert_string_equal(m->topic, names[vt]);
+        assert_int_equal(m->partition, vp);
+        assert_int_equal(m->offset, vi);
+        assert_int_equal(m->offset, next[vt][vp]);
+        next[vt][vp]++;
+        got++;
+        samsa_message_release(m);
+    }
+    for (t = 0; t < 2; t++)
+        for (p = 0; p < nparts[t]; p++)
+            assert_int_equal(next[t][p], 50 + 10 * p);
+    assert_int_equal(samsa_position(c, tps, 6), 0);
+    for (k = 0; k < 6; k++) {
+        assert_int_equal(tps[k].err, 0);
+        assert_int_equal(tps[k].offset, 50 + 10 * tps[k].partition);
+    }
+    /* shrink the assignment to one partition; the others stop */
+    assert_int_equal(samsa_assign(c, &tps[1], 1), 0);
+    assert_int_equal(samsa_position(c, tps, 2), 0);
+    assert_int_equal(tps[0].err, SAMSA_ERR_NOT_FOUND);
+    assert_int_equal(tps[1].err, 0);
+    assert_int_equal(tps[1].offset, 50);
+    samsa_client_destroy(c);
+}
+
 /* ---------------------------------------------------------- transactions */
 
 static char g_javadir[256];
@@ -643,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_topic),
         cmocka_unit_test(test_out_of_range),
+        cmocka_unit_test(test_two_topics),
         cmocka_unit_test(test_read_committed),
     };
     return cmocka_run_group_tests_name("consumer", tests, NULL, NULL);
