@@ -565,8 +565,12 @@ void sn_conn_set_ready(sn_conn *c)
     c->want_connect = false;
     sn_timer_stop(&c->setup_timer);
     if (c->session_ms > 0) {
-        /* as Java: at 85-95% of the session lifetime */
-        int64_t at = c->session_ms * (850 + (int64_t)(sn_rand_next(&c->rng) % 100)) / 1000;
+        /* as Java: at 85-95% of the session lifetime (a lifetime from the
+         * wire is capped at ~35 years first, so the product cannot
+         * overflow) */
+        int64_t life = c->session_ms < (INT64_C(1) << 40) ? c->session_ms
+                                                          : INT64_C(1) << 40;
+        int64_t at = life * (850 + (int64_t)(sn_rand_next(&c->rng) % 100)) / 1000;
 
         (void)sn_timer_start(&c->reauth_timer, at); /* on failure the
             broker closes the connection at expiry; we reconnect then */
