@@ -159,7 +159,6 @@ int main(int argc, char **argv)
         printf("partition %zu: %ld messages\n", i, counts[i]);
     printf("consumed %ld\n", total);
     free(counts);
-    samsa_close(c, 5000);
-    samsa_client_destroy(c);
+    samsa_client_destroy(c); /* no group to leave: samsa_close not needed */
     return 0;
 }

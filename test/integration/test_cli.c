@@ -381,6 +381,26 @@ static void test_examples(void **state)
     assert_non_null(strstr(r.out, "delivered update 99 to "));
     run_free(&r);
 
+    /* queue consumer: seq%10==3 retried once, seq%25==7 dead-lettered */
+    r = run("%s/queue_consumer %s %s %s-queue 2", exdir, b, ent, group);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "processed 96 retried 10 dead-lettered 4 "));
+    run_free(&r);
+    r = run("%s -b %s -C -t %s.dlq -e -J -q | python3 -c '"
+            "import json,sys\n"
+            "ms=[json.loads(l) for l in sys.stdin]\n"
+            "assert len(ms)==4, len(ms)\n"
+            "seqs=sorted(json.loads(m[\"value\"])[\"seq\"] for m in ms)\n"
+            "assert seqs==[7,32,57,82], seqs\n"
+            "for m in ms:\n"
+            "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
+            "    assert h[\"dlq-original-topic\"]==\"%s\" and h[\"dlq-attempts\"]==\"1\", h\n"
+            "    assert h[\"dlq-error\"].startswith(\"permanent\") and \"traceparent\" in h, h\n"
+            "print(\"ok\")'", cli, b, ent, ent);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "ok\n");
+    run_free(&r);
+
     r = run("%s/poll_consumer %s %s 3 </dev/null", exdir, b, ent);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "consumed 100\n"));
@@ -409,8 +429,8 @@ static void test_examples(void **state)
     assert_string_equal(r.out, "ok\n");
     run_free(&r);
 
-    r = run("%s -b %s delete-topic %s -q && %s -b %s delete-topic %s -q",
-            cli, b, ent, cli, b, out);
+    r = run("%s -b %s delete-topic %s -q && %s -b %s delete-topic %s -q && "
+            "%s -b %s delete-topic %s.dlq -q", cli, b, ent, cli, b, out, cli, b, ent);
     assert_int_equal(r.code, 0);
     run_free(&r);
 }

@@ -248,7 +248,10 @@ int cli_mode_consume(const cli_opts *o)
     }
     cli_progress_done(&pg, n);
     fflush(stdout);
-    samsa_close(c, 10000);
+    /* a group member leaves its group gracefully (commits, revoke); an
+     * assign-mode reader has nothing to hand back: destroy is enough */
+    if (o->mode == 'G')
+        samsa_close(c, 10000);
     samsa_client_destroy(c);
     free(st.at_end);
     if (!rc && o->verbose)
