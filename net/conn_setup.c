@@ -318,9 +318,13 @@ static void handshake_cb(void *opaque, int err, const uint8_t *body,
         int32_t i;
 
         for (i = 0; i < resp.mechanisms.count && used < sizeof list - 1; i++) {
-            int w = snprintf(list + used, sizeof list - used, "%s%.*s",
-                             i ? ", " : "", (int)resp.mechanisms.items[i].len,
-                             resp.mechanisms.items[i].ptr);
+            const sp_str *m = &resp.mechanisms.items[i];
+            int w;
+
+            if (!m->ptr || m->len < 0)
+                continue; /* never a negative precision into %.*s */
+            w = snprintf(list + used, sizeof list - used, "%s%.*s",
+                         i ? ", " : "", (int)m->len, m->ptr);
             if (w < 0)
                 break;
             used += (size_t)w;
