@@ -9,7 +9,8 @@
  *  - Embedded: the owner calls sn_loop_poll(loop, timeout_ms), or adds
  *    sn_loop_fd() (the epoll fd, readable when something is ready) to its
  *    own poll()/epoll and calls sn_loop_poll(loop, 0) when it is readable
- *    or when sn_loop_next_timeout_ms() has passed. No thread is started.
+ *    or when sn_loop_next_timeout_ms() has passed. No I/O thread is
+ *    started (host name lookups use the resolver's threads, resolve.h).
  *  - Background: sn_loop_start() runs the loop on one I/O thread until
  *    sn_loop_stop(), which joins it. Other threads reach the loop only
  *    through sn_loop_post() (and sn_loop_wake()).
