@@ -203,6 +203,21 @@ bool sc_cgrp_subscribed(const samsa_client *c)
     return c->cgrp && c->cgrp->ntopics > 0 && !c->cgrp->applying;
 }
 
+void sc_cgrp_md_changed(samsa_client *c, const char *topic, unsigned changed)
+{
+    sc_cgrp *cg = c->cgrp;
+    size_t i;
+
+    if (!cg || !topic || cg->kip848 || !cg->is_leader || cg->state != CG_STABLE ||
+        !(changed & (SC_MD_NEW_TOPIC | SC_MD_PARTITIONS_ADDED)))
+        return;
+    for (i = 0; i < cg->ntopics; i++)
+        if (strcmp(cg->topics[i], topic) == 0) {
+            sc_cg_rejoin(cg, "partitions of a subscribed topic changed");
+            return;
+        }
+}
+
 /* ------------------------------------------------------------ requests */
 
 typedef struct send_ctx {

@@ -20,6 +20,9 @@
  *   sc_cgrp_destroy(c)         samsa_client_destroy(), after the broker
  *                              pool is gone (every request callback ran).
  *   sc_cgrp_subscribed(c)      samsa_assign() refuses with STATE when true.
+ *   sc_cgrp_md_changed(c, t, m) sc_client_md_changed(), loop thread: a
+ *                              subscribed topic appeared or grew (the
+ *                              classic leader rejoins to assign it).
  *
  * WHAT THE GROUP CALLS IN THE CONSUMER (loop thread):
  *   the assignment is applied with samsa_assign() (which runs inline on
@@ -45,5 +48,6 @@ void sc_cgrp_polled(samsa_client *c);
 int sc_cgrp_close(samsa_client *c, int timeout_ms);
 void sc_cgrp_destroy(samsa_client *c);
 bool sc_cgrp_subscribed(const samsa_client *c);
+void sc_cgrp_md_changed(samsa_client *c, const char *topic, unsigned changed);
 
 #endif

@@ -321,10 +321,12 @@ static void join_cb(void *opaque, int err, const uint8_t *body, size_t len)
             goto out;
         }
         cg->state = CG_ASSIGNING;
+        cg->is_leader = true;
         cg->assign_wait_since = sn_loop_now(c->loop);
         sc_cg_classic_assign(cg);
     } else {
         sc_cg_members_free(cg);
+        cg->is_leader = false;
         cg->state = CG_ASSIGNING;
         cg->assign_wait_since = 0; /* follower: SyncGroup at once */
         sc_cg_classic_assign(cg);
@@ -495,7 +497,9 @@ static int leader_assign(sc_cgrp *cg, sp_arena *arena, sp_writer *ws,
             topics[ntopics].name = name;
             tm = sc_md_topic(&c->md, name.ptr, (size_t)name.len);
             topics[ntopics].partitions = tm && !tm->err ? tm->npartitions : 0;
-            if (!tm || (!tm->err && tm->npartitions <= 0)) {
+            if (!tm || tm->err || tm->npartitions <= 0) {
+                /* not known yet (a new topic): wait a little; a topic
+                 * that appears later makes the leader rejoin */
                 char nm[256];
 
                 snprintf(nm, sizeof nm, "%.*s", (int)name.len, name.ptr);

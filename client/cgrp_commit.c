@@ -199,8 +199,10 @@ static int enc_commit(sp_writer *w, int16_t v, const void *arg)
     sp_offset_commit_req req;
     sp_offset_commit_req_topic *topics;
     sp_offset_commit_req_partition *parts;
-    bool member = cg->state == CG_STABLE || cg->state == CG_SYNCING ||
-                  cg->state == CG_ASSIGNING;
+    /* as a member of the current generation (commits on revoke go out
+     * before the rejoin or the leave), else as a simple client */
+    bool member = cg->generation >= 0 && cg->member_id[0] &&
+                  cg->state != CG_IDLE && cg->state != CG_FATAL;
     size_t r, i;
     int rc;
 

@@ -78,7 +78,8 @@ typedef struct sc_cgrp {
     char *member_id;              /* "" until the broker gives one */
     int32_t generation;           /* classic generation / KIP-848 epoch */
     const sc_assignor *chosen;    /* from the JoinGroup answer */
-    bool cooperative;             /* chosen->protocols has COOPERATIVE */
+    bool cooperative;             /* every listed assignor is cooperative */
+    bool is_leader;               /* classic: this member assigns */
     bool hb_inflight;
     bool leave_inflight;
     bool rejoin_asap;             /* cooperative: rejoin after revoking */

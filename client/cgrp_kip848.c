@@ -53,6 +53,7 @@ static void new_member_id(sc_cgrp *cg)
 typedef struct hb_arg {
     const sc_cgrp *cg;
     int32_t epoch;
+    bool full;             /* subscription and owned partitions included */
     sp_str *topics;
     sp_cgh_topic_partitions *owned;
     int32_t nowned;
@@ -73,7 +74,7 @@ static int enc_cgh(sp_writer *w, int16_t v, const void *arg)
     req.rebalance_timeout_ms = a->epoch >= 0 ? cg->max_poll_ms : -1;
     req.subscribed_topic_regex = sp_str_of(NULL);
     req.server_assignor = sp_str_of(NULL);
-    if (a->epoch >= 0) {
+    if (a->full) {
         req.subscribed_topic_names.count = (int32_t)cg->ntopics;
         req.subscribed_topic_names.items = a->topics;
         req.topic_partitions.count = a->nowned;
@@ -214,14 +215,22 @@ static void cgh_cb(void *opaque, int err, const uint8_t *body, size_t len)
             for (q = 0; q < tp->partitions.count; q++)
                 sc_tpl_add(&target, name, strlen(name), tp->partitions.items[q]);
         }
+        sc_debug(&c->log, SC_DBG_CGRP, "cgrp",
+                 "group %s: epoch %d, assignment of %d topic(s), %zu partition(s)%s",
+                 cg->group_id, (int)cg->generation,
+                 (int)r.assignment->topic_partitions.count, target.n,
+                 unknown ? ", some topic ids unknown" : "");
         if (unknown) {
             /* metadata does not name a topic id yet: ask again soon with
              * an empty ack so the broker resends the assignment */
             sc_mdr_refresh(c->mdr);
-            cg->kip848_ack = true;
+            cg->kip848_send_full = true;
             sc_cg_hb_start(cg, cg->retry_ms * 2);
         }
-        if (!unknown || target.n)
+        if (unknown || sc_tpl_equal(&target, cg->pending_set ? &cg->pending
+                                                              : &cg->owned))
+            ; /* nothing new (or not all of it known yet) */
+        else
             sc_cg_assignment(cg, &target);
         sc_tpl_free(&target);
     }
@@ -284,6 +293,10 @@ static void send_cgh(sc_cgrp *cg, int32_t epoch, bool leaving)
     memset(&a, 0, sizeof a);
     a.cg = cg;
     a.epoch = epoch;
+    /* as Java: the full state when joining, after a change of the
+     * subscription or the owned partitions; the broker answers a full
+     * request with the assignment again */
+    a.full = epoch >= 0 && (epoch == 0 || cg->kip848_ack || cg->kip848_send_full);
     a.topics = sp_calloc(cg->alloc, cg->ntopics + 1, sizeof *a.topics);
     if (!a.topics || owned_runs(cg, &a.owned, &parts, &a.nowned) != 0) {
         sp_free(cg->alloc, a.topics);
@@ -314,7 +327,10 @@ static void send_cgh(sc_cgrp *cg, int32_t epoch, bool leaving)
         return;
     }
     cg->hb_inflight = true;
-    cg->kip848_ack = false;
+    if (a.full) {
+        cg->kip848_ack = false;
+        cg->kip848_send_full = false;
+    }
 }
 
 void sc_cg_kip848_heartbeat(sc_cgrp *cg)

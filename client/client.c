@@ -155,6 +155,7 @@ void sc_client_md_changed(samsa_client *c, const char *topic, unsigned changed)
         sc_producer_md_changed(c->producer, topic, changed);
     if (c->consumer)
         sc_consumer_md_changed(c->consumer, topic, changed);
+    sc_cgrp_md_changed(c, topic, changed); /* the group leader reassigns */
     sc_admin_conn_event(c);
 }
 
