@@ -42,9 +42,8 @@ run=$(date +%s)-$$
 in=demo-entities-$run
 out=demo-processed-$run
 group=demo-processor-$run
-echo "== creating topics $in (3 partitions) and $out"
+echo "== creating topic $in (3 partitions)"
 "$samsa" -b "$bootstrap" create-topic "$in" --partitions 3 -q
-"$samsa" -b "$bootstrap" create-topic "$out" --partitions 3 -q
 
 echo "== example producer: entity updates keyed by entity name, $rate/s for ${seconds}s (first deliveries shown)"
 "$ex/entity_producer" "$bootstrap" "$in" "$rate" "$seconds" 8 > "$build/demo-producer.log"
@@ -65,7 +64,8 @@ if [ -x "$ex/queue_consumer" ]; then
     dead=$(echo "$stats" | sed -n 's/.* dead-lettered \([0-9][0-9]*\).*/\1/p')
     show_topic=$in.dlq
 else
-    echo "== example pipeline (group $group): upper-cases each update, adds headers, commits after delivery"
+    echo "== example pipeline (group $group): upper-cases each update into $out, adds headers, commits after delivery"
+    "$samsa" -b "$bootstrap" create-topic "$out" --partitions 3 -q
     "$ex/pipeline" "$bootstrap" "$in" "$out" 2 "$group" | tee "$build/demo-consumer.log"
     processed=$(sed -n 's/^processed \([0-9]*\).*/\1/p' "$build/demo-consumer.log")
     retried="- (comes with the queue layer)"
@@ -85,8 +85,7 @@ echo "== three messages of $show_topic with their headers (samsa -C)"
     -f '  %t [%p] @%o key %k\n    headers: %h\n    value:   %s\n'
 if [ -n "${SAMSA_BOOTSTRAP:-}" ] && [ "${DEMO_KEEP:-0}" != 1 ]; then
     "$samsa" -b "$bootstrap" delete-topic "$in" -q || true
-    "$samsa" -b "$bootstrap" delete-topic "$out" -q || true
-    [ "$show_topic" = "$in.dlq" ] && { "$samsa" -b "$bootstrap" delete-topic "$in.dlq" -q || true; }
+    "$samsa" -b "$bootstrap" delete-topic "$show_topic" -q || true
 fi
 echo
 echo "== done in $(( $(date +%s) - t0 )) s."
