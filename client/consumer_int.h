@@ -1,8 +1,9 @@
 /*
  * client/consumer_int.h - the inside of the consumer, shared by
- * consumer.c (public calls, message queue, life cycle) and
- * consumer_fetch.c (Fetch per broker, ListOffsets resets,
- * OffsetForLeaderEpoch validation).
+ * consumer.c (life cycle, partitions, positions), consumer_msg.c (the
+ * ready queue, consume, release, headers), consumer_fetch.c (Fetch per
+ * broker) and consumer_offsets.c (ListOffsets resets, OffsetForLeaderEpoch
+ * validation).
  *
  * Created on the first consumer call (sc_consumer_get) and owned by the
  * client handle (c->consumer); destroyed by samsa_client_destroy after
@@ -99,14 +100,17 @@ typedef struct sc_consumer {
 /* The handle's consumer, created on first use. NULL when out of memory
  * (errstr set). Loop thread or before start. */
 sc_consumer *sc_consumer_get(samsa_client *c);
+/* The same from any thread (created on the loop thread if needed). */
+sc_consumer *sc_consumer_of(samsa_client *c);
 void sc_consumer_destroy(sc_consumer *cons);
 /* Metadata hook (client.c): leaders, epochs, topic ids of a topic. */
 void sc_consumer_md_changed(sc_consumer *cons, const char *topic,
                             unsigned changed);
 
-/* consumer.c: queue handling (caller holds mu). */
+/* consumer.c: partition lookup (caller holds mu). */
 sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,
                        int32_t partition);
+/* consumer_msg.c: queue handling (caller holds mu). */
 void sc_cons_enqueue(sc_consumer *cons, sc_msg *head, sc_msg *tail, size_t n);
 /* Queue an event for part (err, offset, formatted errstr). NO_MEMORY. */
 int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
@@ -126,5 +130,13 @@ void sc_cons_fetchers_free(sc_consumer *cons);
 /* samsa_close: tell each broker to drop our fetch session (epoch -1),
  * without waiting for the answers. */
 void sc_cons_close_sessions(sc_consumer *cons);
+/* A READY connection to node, or NULL (a connection attempt is started). */
+sn_conn *sc_cons_ready_conn(sc_consumer *cons, int32_t node);
+
+/* consumer_offsets.c (loop thread, under mu): send ListOffsets
+ * (SP_LIST_OFFSETS_KEY, for SC_POS_RESET) or OffsetForLeaderEpoch
+ * (SP_OFFSET_FOR_LEADER_EPOCH_KEY, for SC_POS_VALIDATE) for p. false when
+ * it must wait (no connection yet); answers come back through the loop. */
+bool sc_cons_po_send(sc_consumer *cons, sc_cpart *p, int16_t api_key);
 
 #endif
