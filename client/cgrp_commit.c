@@ -52,7 +52,7 @@ static sc_cg_commit *op_new(sc_cgrp *cg, int kind,
 
     for (i = 0; i < n; i++) {
         bytes += strlen(src[i].topic) + 1;
-        if (src[i].metadata)
+        if (kind == OP_COMMIT && src[i].metadata)
             bytes += strlen(src[i].metadata) + 1;
     }
     op = sp_calloc(cg->alloc, 1, bytes);
@@ -70,7 +70,8 @@ static sc_cg_commit *op_new(sc_cgrp *cg, int kind,
         memcpy(p, src[i].topic, l);
         op->tps[i].topic = p;
         p += l;
-        if (src[i].metadata) {
+        op->tps[i].metadata = NULL; /* input only for commits */
+        if (kind == OP_COMMIT && src[i].metadata) {
             l = strlen(src[i].metadata) + 1;
             memcpy(p, src[i].metadata, l);
             op->tps[i].metadata = p;

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <signal.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -788,10 +789,205 @@ static void test_commit_explicit(void **state)
     samsa_client_destroy(admin);
 }
 
+/* A member that stops consuming for max.poll.interval.ms leaves (its
+ * partitions go to the other) and rejoins when it consumes again. */
+static void poll_timeout(const char *what, const char *const *extra)
+{
+    char topic[128], group[128];
+    const char *kv[20];
+    member ms[2];
+    samsa_client *admin;
+    int64_t t0;
+    int i, k = 0, p, n;
+
+    admin = make_topic(topic, sizeof topic, what);
+    g_topic = topic;
+    name_of(group, sizeof group, what);
+    kv[k++] = "group.id";
+    kv[k++] = group;
+    kv[k++] = "max.poll.interval.ms";
+    kv[k++] = "4000";
+    kv[k++] = "heartbeat.interval.ms";
+    kv[k++] = "500";
+    for (i = 0; extra && extra[i]; i++)
+        kv[k++] = extra[i];
+    kv[k] = NULL;
+    member_start(&ms[0], 0, kv);
+    member_start(&ms[1], 1, kv);
+    settle(ms, 2, NPART / 2, 10, 60000);
+    /* member 1 keeps its loop running but does not consume */
+    t0 = now_ms();
+    for (;;) {
+        samsa_poll(ms[0].c, 5);
+        drain(&ms[0], 100);
+        samsa_poll(ms[1].c, 5);
+        for (n = 0, p = 0; p < NPART; p++)
+            n += ms[0].owned[p] && !ms[1].owned[p];
+        if (n == NPART)
+            break;
+        if (now_ms() - t0 > 60000)
+            fail_msg("the idle member kept its partitions");
+    }
+    printf("rebalance (%s): an idle member left after %lld ms "
+           "(max.poll.interval.ms 4000)\n", what, (long long)(now_ms() - t0));
+    assert_true(now_ms() - t0 >= 3500);
+    assert_int_equal(ms[1].lost_events, 1);
+    /* consuming again: it rejoins */
+    settle(ms, 2, NPART / 2, 10, 60000);
+    member_stop(&ms[1]);
+    member_stop(&ms[0]);
+    samsa_delete_topic(admin, topic, 30000);
+    samsa_client_destroy(admin);
+}
+
+static void test_poll_timeout(void **state)
+{
+    static const char *const extra[] = { "partition.assignment.strategy", "range",
+                                         NULL };
+
+    (void)state;
+    bootstrap();
+    poll_timeout("poll", extra);
+}
+
+static void test_kip848_poll_timeout(void **state)
+{
+    static const char *const extra[] = { "group.protocol", "consumer", NULL };
+
+    (void)state;
+    bootstrap();
+    poll_timeout("kip848-poll", extra);
+}
+
+/* enable.auto.commit commits what consume returned, every interval and
+ * at close. */
+static void test_auto_commit(void **state)
+{
+    char topic[128], group[128];
+    const char *kv[12];
+    member ms[1];
+    samsa_client *admin, *c;
+    samsa_topic_partition tp[NPART], pos[NPART];
+    int64_t t0;
+    int i, got = 0;
+
+    (void)state;
+    bootstrap();
+    admin = make_topic(topic, sizeof topic, "autocommit");
+    g_topic = topic;
+    name_of(group, sizeof group, "autocommit");
+    memset(seen, 0, sizeof seen);
+    produce(admin, topic, 40, 0);
+    kv[0] = "group.id";
+    kv[1] = group;
+    kv[2] = "auto.offset.reset";
+    kv[3] = "earliest";
+    kv[4] = "auto.commit.interval.ms";
+    kv[5] = "300";
+    kv[6] = NULL;
+    member_start(&ms[0], 0, kv);
+    ms[0].commit_on_revoke = false;
+    settle(ms, 1, NPART, 0, 60000); /* consume nothing yet */
+    t0 = now_ms();
+    while (got < 100 && now_ms() - t0 < 30000) {
+        samsa_poll(ms[0].c, 5);
+        got += drain(&ms[0], 100 - got);
+    }
+    assert_int_equal(got, 100);
+    t0 = now_ms();
+    while (now_ms() - t0 < 1500) /* a few intervals, nothing consumed */
+        samsa_poll(ms[0].c, 10);
+    memset(tp, 0, sizeof tp);
+    for (i = 0; i < NPART; i++) {
+        tp[i].topic = topic;
+        tp[i].partition = i;
+        pos[i] = tp[i];
+    }
+    assert_int_equal(samsa_position(ms[0].c, pos, NPART), 0);
+    assert_int_equal(samsa_committed(ms[0].c, tp, NPART, 10000), 0);
+    got = 0;
+    for (i = 0; i < NPART; i++) {
+        if (pos[i].offset >= 0)
+            assert_int_equal(tp[i].offset, pos[i].offset);
+        else
+            assert_int_equal(tp[i].offset, SAMSA_OFFSET_INVALID);
+        got += tp[i].offset > 0 ? (int)tp[i].offset : 0;
+    }
+    assert_int_equal(got, 100);
+    /* read the rest, close: the final commit covers all 240 */
+    finish_reading(ms, 1, 40, 30000);
+    member_stop(&ms[0]);
+    c = client_new(kv, NULL);
+    assert_int_equal(samsa_committed(c, tp, NPART, 10000), 0);
+    for (i = 0; i < NPART; i++)
+        assert_int_equal(tp[i].offset, 40);
+    samsa_client_destroy(c);
+    samsa_delete_topic(admin, topic, 30000);
+    samsa_client_destroy(admin);
+}
+
+/* Async commits complete in order, each with its callback. */
+static int order_seen[8], order_n;
+
+static void commit_cb(void *opaque, int err, const samsa_topic_partition *tps,
+                      size_t n)
+{
+    assert_int_equal(err, 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(tps[0].err, 0);
+    order_seen[order_n++] = (int)(intptr_t)opaque;
+}
+
+static void test_commit_async_order(void **state)
+{
+    char topic[128], group[128];
+    samsa_client *admin, *c;
+    samsa_topic_partition tp;
+    const char *kv[4];
+    int i;
+    int64_t t0;
+
+    (void)state;
+    bootstrap();
+    admin = make_topic(topic, sizeof topic, "async");
+    name_of(group, sizeof group, "async");
+    kv[0] = "group.id";
+    kv[1] = group;
+    kv[2] = NULL;
+    c = client_new(kv, NULL);
+    order_n = 0;
+    for (i = 0; i < 8; i++) {
+        memset(&tp, 0, sizeof tp);
+        tp.topic = topic;
+        tp.partition = 0;
+        tp.offset = 10 * (i + 1);
+        tp.leader_epoch = -1;
+        assert_int_equal(samsa_commit_async(c, &tp, 1, commit_cb, (void *)(intptr_t)i), 0);
+    }
+    t0 = now_ms();
+    while (order_n < 8 && now_ms() - t0 < 20000)
+        samsa_poll(c, 10);
+    assert_int_equal(order_n, 8);
+    for (i = 0; i < 8; i++)
+        assert_int_equal(order_seen[i], i);
+    memset(&tp, 0, sizeof tp);
+    tp.topic = topic;
+    tp.partition = 0;
+    assert_int_equal(samsa_committed(c, &tp, 1, 10000), 0);
+    assert_int_equal(tp.offset, 80);
+    samsa_client_destroy(c);
+    samsa_delete_topic(admin, topic, 30000);
+    samsa_client_destroy(admin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_commit_explicit),
+        cmocka_unit_test(test_commit_async_order),
+        cmocka_unit_test(test_auto_commit),
+        cmocka_unit_test(test_poll_timeout),
+        cmocka_unit_test(test_kip848_poll_timeout),
         cmocka_unit_test(test_classic_range),
         cmocka_unit_test(test_classic_roundrobin),
         cmocka_unit_test(test_cooperative),
