@@ -93,6 +93,17 @@ static const samsa_group_member *owner(const samsa_group_description *d,
     return NULL;
 }
 
+/* True when offs has a commit for (topic, partition). */
+static int committed(const samsa_group_offsets *offs, const char *topic, int32_t p)
+{
+    size_t i;
+
+    for (i = 0; i < offs->n; i++)
+        if (offs->tps[i].partition == p && !strcmp(offs->tps[i].topic, topic))
+            return 1;
+    return 0;
+}
+
 static int describe_group(samsa_client *c, const cli_opts *o, const char *group)
 {
     samsa_group_description *d;
@@ -156,14 +167,16 @@ static int describe_group(samsa_client *c, const cli_opts *o, const char *group)
                    m->group_instance_id ? m->group_instance_id : "",
                    m->nassigned, m->nassigned == 1 ? "" : "s");
         }
-        if (offs->n)
+        for (i = 0, j = offs->n; i < d->nmembers; i++)
+            j += d->members[i].nassigned;
+        if (j)
             printf("  %-30s %9s %12s %12s %8s  %s\n", "TOPIC", "PARTITION",
                    "COMMITTED", "END", "LAG", "MEMBER");
     }
     for (i = 0; i < offs->n; i++) {
         const samsa_topic_partition *tp = &offs->tps[i];
         const samsa_group_member *m = owner(d, tp->topic, tp->partition);
-        int64_t end = -1, lag = -1;
+        int64_t end = -1, lag = -1, com = tp->offset >= 0 ? tp->offset : -1;
         if (samsa_list_offset(c, tp->topic, tp->partition, SAMSA_OFFSET_LATEST,
                               &end, NULL, o->timeout_ms) == 0 && tp->offset >= 0)
             lag = end - tp->offset > 0 ? end - tp->offset : 0;
@@ -172,13 +185,37 @@ static int describe_group(samsa_client *c, const cli_opts *o, const char *group)
             jstr(tp->topic);
             printf(",\"partition\":%" PRId32 ",\"committed\":%" PRId64
                    ",\"end\":%" PRId64 ",\"lag\":%" PRId64 ",\"member\":",
-                   tp->partition, tp->offset, end, lag);
+                   tp->partition, com, end, lag);
             jstr(m ? m->member_id : NULL);
             putchar('}');
         } else {
             printf("  %-30s %9" PRId32 " %12" PRId64 " %12" PRId64 " %8" PRId64
-                   "  %s\n", tp->topic, tp->partition, tp->offset, end, lag,
+                   "  %s\n", tp->topic, tp->partition, com, end, lag,
                    m ? m->member_id : "-");
+        }
+    }
+    /* assigned partitions with nothing committed yet */
+    for (i = 0, j = 0; i < d->nmembers; i++) {
+        const samsa_group_member *m = &d->members[i];
+        size_t k;
+        for (k = 0; k < m->nassigned; k++) {
+            const samsa_topic_partition *a = &m->assigned[k];
+            int64_t end = -1;
+            if (committed(offs, a->topic, a->partition))
+                continue;
+            samsa_list_offset(c, a->topic, a->partition, SAMSA_OFFSET_LATEST, &end,
+                              NULL, o->timeout_ms);
+            if (o->json) {
+                fputs(offs->n + j++ ? ",{\"topic\":" : "{\"topic\":", stdout);
+                jstr(a->topic);
+                printf(",\"partition\":%" PRId32 ",\"committed\":-1,\"end\":%" PRId64
+                       ",\"lag\":-1,\"member\":", a->partition, end);
+                jstr(m->member_id);
+                putchar('}');
+            } else {
+                printf("  %-30s %9" PRId32 " %12s %12" PRId64 " %8s  %s\n", a->topic,
+                       a->partition, "-", end, "-", m->member_id);
+            }
         }
     }
     if (o->json)
