@@ -301,6 +301,8 @@ static int assign_fn(void *arg)
 
     if (!cons)
         return SAMSA_ERR_NO_MEMORY;
+    if (cons->closed)
+        return sc_client_fail(c, SAMSA_ERR_STATE, "assign: the consumer is closed");
     if (sc_cgrp_subscribed(c))
         return sc_client_fail(c, SAMSA_ERR_STATE, "assign: subscribed to a group");
     for (i = 0; i < a->n; i++) {

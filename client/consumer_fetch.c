@@ -26,9 +26,10 @@ void sc_cons_kick(sc_consumer *cons, int64_t delay_ms)
 
     if (cons->closed || cons->c->closing)
         return;
-    if (sn_timer_active(&cons->kick) && cons->kick.deadline_ms <= when)
+    if (sn_timer_active(&cons->kick) && cons->kick_at <= when)
         return;
-    sn_timer_start(&cons->kick, delay_ms);
+    if (sn_timer_start(&cons->kick, delay_ms) == 0)
+        cons->kick_at = when;
 }
 
 static sc_fetcher *fetcher_get(sc_consumer *cons, int32_t node)

@@ -75,6 +75,7 @@ typedef struct sc_consumer {
     samsa_client *c;
     sc_prefetch pf;
     sn_timer kick;           /* runs sc_cons_run when due */
+    int64_t kick_at;         /* when it is due (loop time) */
     sp_writer scratch;       /* decompression, capped */
     sc_fetcher **fetchers;
     int32_t nfetchers;

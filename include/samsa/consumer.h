@@ -149,7 +149,7 @@ typedef struct samsa_message_header {
  * per partition: an offset, SAMSA_OFFSET_BEGINNING / _END (resolved with
  * ListOffsets), or SAMSA_OFFSET_STORED (committed offset of group.id,
  * else auto.offset.reset). Returns at once; 0, SAMSA_ERR_STATE when
- * subscribed, INVALID_ARG, NO_MEMORY. Unknown topics are reported as
+ * subscribed or after samsa_close(), INVALID_ARG, NO_MEMORY. Unknown topics are reported as
  * events once metadata says so.
  */
 int samsa_assign(samsa_client *c, const samsa_topic_partition *tps, size_t n);

@@ -216,6 +216,9 @@ static void read_codec(const char *codec, int n, bool background)
     /* nothing more comes */
     assert_null(samsa_consume(c, 300));
     assert_int_equal(samsa_close(c, 5000), 0);
+    assert_int_equal(samsa_close(c, 5000), 0); /* twice is fine */
+    assert_int_equal(samsa_assign(c, NULL, 0), SAMSA_ERR_STATE);
+    assert_null(samsa_consume(c, 0));
     samsa_client_destroy(c);
 }
 
