@@ -8,8 +8,9 @@
 #   make fuzz             libFuzzer campaign, FUZZ_SECONDS per target (clang)
 #   make protocol         libsamsa-protocol.a alone
 #   make cross            protocol archive for Cortex-M4 (arm-none-eabi, newlib)
-#   make install PREFIX=  headers, libraries, samsa.pc
-#   make demo             the main job: local broker + round trip (see README)
+#   make install PREFIX=  headers, libraries, samsa.pc, the samsa tool
+#   make demo             the main job: local broker, example producer and queue
+#                         consumer, report (see README); make tools / examples
 #
 # Feature switches (1/0): WITH_ZLIB WITH_SNAPPY WITH_LZ4 WITH_ZSTD WITH_SSL
 # WITH_SASL. Unset = on when the library's headers are found. docs/building.md
