@@ -427,7 +427,7 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
     sn_request sr;
     freq *q;
     int16_t v;
-    int32_t i, j;
+    int32_t i;
     bool ids = true;
     size_t names_len = 0;
     int rc;
@@ -474,7 +474,7 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
 
         memcpy(q->names + q->name_off[q->parts[i].topic], parts[i]->topic, l);
     }
-    (void)j; /* q->parts is in (topic, partition) order: fetch_cb bsearches */
+    /* q->parts is now in (topic, partition) order: fetch_cb bsearches */
     if (v >= 13 && !ids)
         v = 12; /* topic ids not known yet: use names */
     q->version = v;
@@ -510,6 +510,8 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
     req.min_bytes = cons->min_bytes;
     req.max_bytes = (size_t)cons->max_bytes < room ? cons->max_bytes
                                                    : (int32_t)room;
+    if (req.max_bytes < 1)
+        req.max_bytes = 1; /* the broker still returns one whole batch */
     req.isolation_level = cons->read_committed ? 1 : 0;
     req.rack_id = sp_str_of("");
     memset(&sr, 0, sizeof sr);
