@@ -558,6 +558,7 @@ void sc_cons_close_sessions(sc_consumer *cons)
         sn_request sr;
         int16_t v;
 
+        memset(&req, 0, sizeof req);
         if (!conn || sn_conn_api_version(conn, SP_FETCH_KEY, &v) != 0 ||
             v < 7 || sc_fs_build_close(&f->fs, &req) != 0)
             continue;
