@@ -616,6 +616,132 @@ static void test_two_topics(void **state)
     samsa_client_destroy(c);
 }
 
+/* Background mode with the application's threads: one consumes, one
+ * releases (in another order than consumed, batches at a time), one reads
+ * positions, lag and watermarks and seeks now and then. Every message is
+ * released exactly once and the budget returns to zero. (Also run under
+ * ThreadSanitizer during development: clean.) */
+#define RING 4096
+typedef struct ring {
+    pthread_mutex_t mu;
+    samsa_message *m[RING];
+    int head, tail;
+    int done;
+} ring;
+
+static void *releaser(void *arg)
+{
+    ring *r = arg;
+
+    for (;;) {
+        samsa_message *batch[64];
+        int n = 0, i, done;
+
+        pthread_mutex_lock(&r->mu);
+        while (r->tail != r->head && n < 64)
+            batch[n++] = r->m[r->tail++ % RING];
+        done = r->done;
+        pthread_mutex_unlock(&r->mu);
+        for (i = n - 1; i >= 0; i--) /* newest first */
+            samsa_message_release(batch[i]);
+        if (!n && done)
+            return NULL;
+        if (!n)
+            usleep(200);
+    }
+}
+
+typedef struct watch {
+    samsa_client *c;
+    const char *topic;
+    int seeks;
+    volatile int stop;
+} watch;
+
+static void *watcher(void *arg)
+{
+    watch *w = arg;
+    int i;
+
+    for (i = 0; !w->stop; i++) {
+        samsa_topic_partition tp;
+        int64_t lag, lo, hi;
+
+        memset(&tp, 0, sizeof tp);
+        tp.topic = w->topic;
+        tp.partition = i % 3;
+        assert_int_equal(samsa_position(w->c, &tp, 1), 0);
+        samsa_lag(w->c, w->topic, tp.partition, &lag);
+        samsa_watermarks(w->c, w->topic, tp.partition, &lo, &hi);
+        (void)samsa_consumer_buffered_bytes(w->c);
+        if (i % 40 == 39 && w->seeks < 3) {
+            assert_int_equal(samsa_seek(w->c, w->topic, tp.partition,
+                                        SAMSA_OFFSET_BEGINNING), 0);
+            w->seeks++;
+        }
+        usleep(2000);
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    static const char *kv[] = { "fetch.buffer.max.bytes", "1000000", NULL };
+    const char *boot = bootstrap();
+    char topic[128];
+    samsa_client *c;
+    ring r;
+    watch w;
+    pthread_t rt, wt;
+    int got = 0;
+    const int n = 30000;
+    (void)state;
+
+    if (!have_kcat())
+        skip();
+    c = client_new(boot, kv);
+    topic_name(topic, sizeof topic, "threads");
+    assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
+    kcat_produce(boot, topic, n, "lz4");
+    assert_int_equal(samsa_start(c), 0);
+    memset(&r, 0, sizeof r);
+    pthread_mutex_init(&r.mu, NULL);
+    memset(&w, 0, sizeof w);
+    w.c = c;
+    w.topic = topic;
+    assign_all(c, topic, 3, SAMSA_OFFSET_BEGINNING);
+    assert_int_equal(pthread_create(&rt, NULL, releaser, &r), 0);
+    assert_int_equal(pthread_create(&wt, NULL, watcher, &w), 0);
+    for (;;) {
+        samsa_message *m = samsa_consume(c, 3000);
+
+        if (!m)
+            break;
+        assert_int_equal(m->err, 0);
+        got++;
+        for (;;) {
+            pthread_mutex_lock(&r.mu);
+            if (r.head - r.tail < RING) {
+                r.m[r.head++ % RING] = m;
+                pthread_mutex_unlock(&r.mu);
+                break;
+            }
+            pthread_mutex_unlock(&r.mu);
+            usleep(200);
+        }
+    }
+    w.stop = 1;
+    pthread_join(wt, NULL);
+    pthread_mutex_lock(&r.mu);
+    r.done = 1;
+    pthread_mutex_unlock(&r.mu);
+    pthread_join(rt, NULL);
+    print_message("threads: %d messages with %d seeks back to the start\n", got, w.seeks);
+    assert_true(got >= n); /* seeks re-read some */
+    assert_int_equal(samsa_consumer_buffered_bytes(c), 0);
+    samsa_client_destroy(c);
+}
+
 /* ---------------------------------------------------------- transactions */
 
 static char g_javadir[256];
@@ -727,6 +853,7 @@ int main(void)
         cmocka_unit_test(test_unknown_topic),
         cmocka_unit_test(test_out_of_range),
         cmocka_unit_test(test_two_topics),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_read_committed),
     };
     return cmocka_run_group_tests_name("consumer", tests, NULL, NULL);
