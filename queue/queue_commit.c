@@ -10,11 +10,6 @@
 #include "queue_int.h"
 #include "samsa/error.h"
 
-/* The group commit calls land with client/consumer.c; until a build has
- * them the queue reports commits as not supported instead of failing to
- * link (the same approach as bench/bench_samsa.c). */
-#pragma weak samsa_commit_async
-
 #define SQ_META_CAP   1024
 #define SQ_META_RUNS  64
 
@@ -120,13 +115,6 @@ void sq_commit(samsa_queue *q, sq_part *only)
                     q->parts[i]->committed = q->parts[i]->commit_sent;
             q->commits++;
         }
-        goto out;
-    }
-    if (!samsa_commit_async) {
-        if (!q->warned_no_commit)
-            sq_internal_error(q, SAMSA_ERR_NOT_SUPPORTED,
-                              "this build has no samsa_commit_async: nothing is committed");
-        q->warned_no_commit = true;
         goto out;
     }
     err = samsa_commit_async(q->c, tps, n, commit_cb, q);

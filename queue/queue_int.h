@@ -204,7 +204,6 @@ struct samsa_queue {
     sq_part *last_part;
     sq_job *all_jobs;
     bool stopping;
-    bool warned_no_commit;
     sq_lanes *lanes;
     sq_backoff bo;
     sq_pool pool;

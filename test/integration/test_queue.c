@@ -554,6 +554,214 @@ static void test_key_scaling(void **state)
     assert_true(el8 * 2 < el1);
 }
 
+
+/* ---- rebalance mid-run ---- */
+
+#define RB_PARTS 4
+#define RB_N     20000
+
+typedef struct rb_shared {
+    _Atomic uint8_t done[RB_N];  /* by value index: handler finished OK */
+    _Atomic int total;
+    _Atomic int by[2];
+    _Atomic int violations;
+    _Atomic bool stop_monitor;
+    char topic[128];
+    char group[160];
+} rb_shared;
+
+typedef struct rb_member {
+    rb_shared *sh;
+    int id;
+    samsa_queue *q;
+    int rc;
+} rb_member;
+
+static samsa_queue_result rb_handler(void *opaque, samsa_queue_job *job)
+{
+    rb_member *mb = opaque;
+    int i = value_index(samsa_queue_job_message(job, 0));
+
+    usleep(1500);
+    if (i < 0 || i >= RB_N)
+        return SAMSA_QUEUE_FAIL;
+    atomic_store(&mb->sh->done[i], 1);
+    atomic_fetch_add(&mb->sh->total, 1);
+    atomic_fetch_add(&mb->sh->by[mb->id], 1);
+    return SAMSA_QUEUE_OK;
+}
+
+static void *rb_run(void *arg)
+{
+    rb_member *mb = arg;
+
+    mb->rc = samsa_queue_run(mb->q);
+    return NULL;
+}
+
+static samsa_queue *rb_queue(rb_member *mb)
+{
+    samsa_queue_conf *qc = samsa_queue_conf_new(NULL);
+    const char *t = mb->sh->topic;
+    samsa_queue *q;
+    char err[256];
+
+    assert_int_equal(samsa_queue_conf_set(qc, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "group.id", mb->sh->group, err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "auto.offset.reset", "earliest", err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "queue.workers", "4", err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "queue.commit.interval.ms", "200", err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "queue.topic.create", "false", err, sizeof err), 0);
+    q = samsa_queue_new(qc, rb_handler, NULL, mb, err, sizeof err);
+    if (!q)
+        fail_msg("queue: %s", err);
+    samsa_queue_conf_destroy(qc);
+    assert_int_equal(samsa_queue_subscribe(q, &t, 1), 0);
+    mb->q = q;
+    return q;
+}
+
+/* Value index of the message at (partition, offset): make_topic writes
+ * round-robin by key hash, so read the mapping back once. */
+static int32_t *rb_index;
+
+static void rb_map(rb_shared *sh)
+{
+    samsa_message *ms[1];
+    samsa_client *c = plain_client();
+    samsa_topic_partition tps[RB_PARTS];
+    int p, got = 0;
+    int64_t t0 = now_ms();
+
+    rb_index = malloc((size_t)RB_PARTS * RB_N * sizeof *rb_index);
+    assert_non_null(rb_index);
+    memset(rb_index, 0xff, (size_t)RB_PARTS * RB_N * sizeof *rb_index);
+    memset(tps, 0, sizeof tps);
+    for (p = 0; p < RB_PARTS; p++) {
+        tps[p].topic = sh->topic;
+        tps[p].partition = p;
+        tps[p].offset = SAMSA_OFFSET_BEGINNING;
+        tps[p].leader_epoch = -1;
+    }
+    assert_int_equal(samsa_assign(c, tps, RB_PARTS), 0);
+    while (got < RB_N && now_ms() - t0 < 60000) {
+        ms[0] = samsa_consume(c, 200);
+        if (!ms[0])
+            continue;
+        if (!ms[0]->err && ms[0]->offset < RB_N) {
+            rb_index[ms[0]->partition * RB_N + ms[0]->offset] = value_index(ms[0]);
+            got++;
+        }
+        samsa_message_release(ms[0]);
+    }
+    assert_int_equal(got, RB_N);
+    samsa_client_destroy(c);
+}
+
+/* Every committed offset C of a partition: all offsets below C finished. */
+static void *rb_monitor(void *arg)
+{
+    rb_shared *sh = arg;
+    samsa_conf *cf = samsa_conf_new(NULL);
+    samsa_client *c;
+    char err[256];
+
+    samsa_conf_set(cf, "bootstrap.servers", bootstrap(), err, sizeof err);
+    samsa_conf_set(cf, "group.id", sh->group, err, sizeof err);
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    while (c && !atomic_load(&sh->stop_monitor)) {
+        samsa_topic_partition tps[RB_PARTS];
+        int p;
+
+        memset(tps, 0, sizeof tps);
+        for (p = 0; p < RB_PARTS; p++) {
+            tps[p].topic = sh->topic;
+            tps[p].partition = p;
+            tps[p].leader_epoch = -1;
+        }
+        if (samsa_committed(c, tps, RB_PARTS, 5000) == 0)
+            for (p = 0; p < RB_PARTS; p++) {
+                int64_t o;
+
+                for (o = 0; o < tps[p].offset && o < RB_N; o++) {
+                    int32_t idx = rb_index[p * RB_N + o];
+
+                    if (idx < 0 || !atomic_load(&sh->done[idx])) {
+                        fprintf(stderr, "committed %d@%lld but offset %lld unfinished\n", p,
+                                (long long)tps[p].offset, (long long)o);
+                        atomic_fetch_add(&sh->violations, 1);
+                        break;
+                    }
+                }
+            }
+        usleep(50000);
+    }
+    samsa_client_destroy(c);
+    return NULL;
+}
+
+static void test_rebalance(void **state)
+{
+    static rb_shared sh;
+    rb_member a, b;
+    pthread_t ta, tb, tm;
+    int64_t t0;
+    int i;
+    (void)state;
+
+    bootstrap();
+    memset(&sh, 0, sizeof sh);
+    name_of(sh.topic, sizeof sh.topic, "rebal");
+    snprintf(sh.group, sizeof sh.group, "%s-g", sh.topic);
+    make_topic(sh.topic, RB_PARTS, RB_N, 97);
+    rb_map(&sh);
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.sh = b.sh = &sh;
+    b.id = 1;
+    rb_queue(&a);
+    rb_queue(&b);
+    assert_int_equal(pthread_create(&tm, NULL, rb_monitor, &sh), 0);
+    assert_int_equal(pthread_create(&ta, NULL, rb_run, &a), 0);
+    t0 = now_ms();
+    while (atomic_load(&sh.total) < RB_N / 5 && now_ms() - t0 < 60000)
+        usleep(10000);
+    assert_int_equal(pthread_create(&tb, NULL, rb_run, &b), 0); /* joins */
+    while (atomic_load(&sh.by[1]) < RB_N / 20 && now_ms() - t0 < 120000)
+        usleep(10000);
+    samsa_queue_stop(b.q); /* leaves mid-run */
+    pthread_join(tb, NULL);
+    t0 = now_ms();
+    for (;;) {
+        int missing = 0;
+
+        for (i = 0; i < RB_N; i++)
+            missing += !atomic_load(&sh.done[i]);
+        if (!missing || now_ms() - t0 > 120000)
+            break;
+        usleep(100000);
+    }
+    samsa_queue_stop(a.q);
+    pthread_join(ta, NULL);
+    atomic_store(&sh.stop_monitor, true);
+    pthread_join(tm, NULL);
+    for (i = 0; i < RB_N; i++)
+        if (!atomic_load(&sh.done[i]))
+            fail_msg("message %d lost", i);
+    fprintf(stderr, "rebalance: %d handled for %d messages (A %d, B %d), %d bad commits\n",
+            atomic_load(&sh.total), RB_N, atomic_load(&sh.by[0]), atomic_load(&sh.by[1]),
+            atomic_load(&sh.violations));
+    assert_true(atomic_load(&sh.by[1]) > 0);
+    assert_int_equal(atomic_load(&sh.violations), 0);
+    assert_int_equal(a.rc, 0);
+    assert_int_equal(b.rc, 0);
+    samsa_queue_destroy(a.q);
+    samsa_queue_destroy(b.q);
+    free(rb_index);
+    rb_index = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +770,7 @@ int main(void)
         cmocka_unit_test(test_retry_topics),
         cmocka_unit_test(test_key_scaling),
         cmocka_unit_test(test_key_order),
+        cmocka_unit_test(test_rebalance),
     };
 
     if (getenv("SAMSA_TEST_FILTER"))
