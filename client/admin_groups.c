@@ -57,6 +57,7 @@ static void errcopy(char *errbuf, size_t errlen, sp_str s)
 /* ------------------------------------------------------ FindCoordinator */
 
 typedef struct fc_call {
+    const samsa_allocator *alloc;
     const char *group;
     int32_t node;
 } fc_call;
@@ -83,7 +84,7 @@ static int fc_decode(void *arg, int16_t v, const uint8_t *body, size_t len,
     sp_arena arena;
     int rc;
 
-    sp_arena_init(&arena, NULL, 1u << 20);
+    sp_arena_init(&arena, fc->alloc, 1u << 20);
     rc = sp_schema_decode(&sp_msg_find_coordinator_resp, v, &r, &arena, body, len);
     if (rc == 0) {
         if (v >= 4) {
@@ -108,7 +109,7 @@ static int fc_decode(void *arg, int16_t v, const uint8_t *body, size_t len,
 static int find_coordinator(samsa_client *c, const char *group,
                             int64_t deadline, int32_t *node)
 {
-    fc_call fc = { group, -1 };
+    fc_call fc = { c->alloc, group, -1 };
     sc_areq req;
     int rc;
 

@@ -127,8 +127,10 @@ void samsa_group_description_free(samsa_group_description *d);
 
 typedef struct samsa_group_offsets {
     size_t n;
-    const samsa_topic_partition *tps; /* offset = committed (next to read),
-                                         sorted by topic, partition */
+    /* sorted by topic, partition; offset = the committed offset (the next
+     * to read) or SAMSA_OFFSET_INVALID, leader_epoch, metadata ("" when
+     * none) and err (a per-partition error) as the coordinator said */
+    const samsa_topic_partition *tps;
 } samsa_group_offsets;
 
 /* Every committed offset of group (OffsetFetch of all topics). Free with
