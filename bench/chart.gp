@@ -17,7 +17,9 @@ set yrange [0:*]
 plot datafile using 2:xtic(1) title "samsa" lc rgb "#2a7ab0", \
      ''       using 3 title "librdkafka" lc rgb "#d9822b", \
      ''       using 4 title "Java" lc rgb "#7a7a7a"
-set title "client CPU seconds per million messages (lower is better)"
+set title "client CPU seconds per million messages (lower is better, log scale)"
+set logscale y
+set yrange [0.1:*]
 plot datafile using 5:xtic(1) title "samsa" lc rgb "#2a7ab0", \
      ''       using 6 title "librdkafka" lc rgb "#d9822b", \
      ''       using 7 title "Java" lc rgb "#7a7a7a"

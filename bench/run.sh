@@ -16,6 +16,10 @@
 #   BENCH_N=2000000 BENCH_ROUNDS=3 BENCH_LAT_RATE=20000 BENCH_LAT_SECONDS=30
 #   BENCH_IDLE_SECONDS=30 BENCH_JAVA=1 BENCH_STATIC=1
 #   BENCH_ONLY="produce consume latency idle"  workload groups to run
+#   BENCH_PRODUCE_PROPS="batch.size=1000000"  set on every client for the
+#                          produce rows, so all batch alike (the defaults
+#                          differ: samsa and Java 16384, librdkafka 1000000);
+#                          empty = each client's defaults
 #   BENCH_BIN=build/bench/bin  where make put bench_samsa, peer_rdkafka, min_*
 #   BENCH_OUT=build/bench
 #   BENCH_TOOLS_VERSION=4.3.1  kafka-tools version for the Java column (it is
@@ -41,6 +45,9 @@ else
     JAVA=${BENCH_JAVA:-1}; STATIC=${BENCH_STATIC:-1}
 fi
 ONLY=${BENCH_ONLY:-produce consume latency idle}
+PRODUCE_PROPS=${BENCH_PRODUCE_PROPS-batch.size=1000000}
+xprops=()
+for kv in $PRODUCE_PROPS; do xprops+=(-X "$kv"); done
 BIN=${BENCH_BIN:-$root/build/bench/bin}
 OUT=${BENCH_OUT:-$root/build/bench}
 TOOLS_VERSION=${BENCH_TOOLS_VERSION:-4.3.1}
@@ -206,14 +213,16 @@ if [[ " $ONLY " == *" produce "* ]]; then
             for cl in $(order "$round"); do
                 say "$label round $round: $cl"
                 t=$(new_topic "p-$cl")
-                flags=(-w produce -l "$label" -t "$t" -n "$N" -s "$size" -a "$acks" -z "$codec")
+                flags=(-w produce -l "$label" -t "$t" -n "$N" -s "$size" -a "$acks" -z "$codec"
+                       "${xprops[@]+"${xprops[@]}"}")
                 [ "$idem" = 1 ] && flags+=(-I)
                 case $cl in
                 samsa) run_c "$round" "$SAMSA" "${flags[@]}" ;;
                 librdkafka) run_c "$round" "$RDK" "${flags[@]}" ;;
                 java) # shellcheck disable=SC2046
                     run_java_produce "$round" "$label" "$t" "$size" \
-                        $(java_props "$acks" "$([ "$idem" = 1 ] && echo true || echo false)" "$codec") ;;
+                        $(java_props "$acks" "$([ "$idem" = 1 ] && echo true || echo false)" "$codec") \
+                        $PRODUCE_PROPS ;;
                 esac
                 drop_topic "$t"
             done
@@ -286,7 +295,7 @@ fi
 machine="$(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/{printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)"
 python3 "$here/report.py" --runs "$runs" --out "$OUT" --static "$OUT/static.json" \
     --machine "$machine" --broker "Apache Kafka $kafka_version (KRaft, one node, $BOOT)" \
-    --params "N=$N, rounds=$ROUNDS, latency ${LAT_RATE} msg/s for ${LAT_SECONDS} s, idle ${IDLE_SECONDS} s, Java tools kafka-tools $TOOLS_VERSION$([ "$java_ok" = 1 ] || echo ' (not run)')"
+    --params "N=$N, rounds=$ROUNDS, produce rows with ${PRODUCE_PROPS:-each client default}, latency ${LAT_RATE} msg/s for ${LAT_SECONDS} s, idle ${IDLE_SECONDS} s, Java tools kafka-tools $TOOLS_VERSION$([ "$java_ok" = 1 ] || echo ' (not run)')"
 if command -v gnuplot >/dev/null && [ -s "$OUT/chart.dat" ]; then
     gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/results.png'" "$here/chart.gp" ||
         say "gnuplot failed"
