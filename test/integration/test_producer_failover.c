@@ -1,7 +1,8 @@
 /*
  * Failover on the 3-node harness: produce continuously (acks=all,
  * idempotence on, background mode) while the leader of partition 0 is
- * stopped and started again; then read everything back with kcat: zero
+ * stopped (cleanly, then by SIGKILL with writes in doubt) and started
+ * again; then read everything back with kcat: zero
  * lost, zero duplicated, per-key order kept.
  *
  * Needs SAMSA_TEST_CLUSTER_BOOTSTRAP and the harness script to stop and
@@ -104,6 +105,31 @@ static int leader_of(const char *bs, const char *topic, int32_t partition)
     return leader;
 }
 
+/* SIGKILL a node (no clean shutdown: in-flight writes are in doubt). */
+static int kill9(int node)
+{
+    const char *sh = st_env("SAMSA_TEST_KAFKA_SH");
+    char cmd[512], line[256];
+    FILE *f;
+    int pid = -1;
+
+    snprintf(cmd, sizeof cmd, "%s --cluster status 2>/dev/null",
+             sh ? sh : "test/broker/kafka.sh");
+    f = popen(cmd, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f)) {
+        int n, p;
+        if (sscanf(line, "node %d: running, pid %d", &n, &p) == 2 && n == node)
+            pid = p;
+    }
+    pclose(f);
+    if (pid <= 0)
+        return -1;
+    snprintf(cmd, sizeof cmd, "kill -9 %d", pid);
+    return system(cmd);
+}
+
 static int harness(const char *verb, int node)
 {
     const char *sh = st_env("SAMSA_TEST_KAFKA_SH");
@@ -114,7 +140,7 @@ static int harness(const char *verb, int node)
     return system(cmd);
 }
 
-static void test_failover(void **state)
+static void failover(bool hard)
 {
     const char *bs = st_require_env("SAMSA_TEST_CLUSTER_BOOTSTRAP");
     char topic[128], err[256], cmd[512], line[256];
@@ -129,7 +155,6 @@ static void test_failover(void **state)
     int *seen;
     FILE *f;
 
-    (void)state;
     memset(&s, 0, sizeof s);
     pthread_mutex_init(&s.mu, NULL);
     s.cap = 1000000;
@@ -157,9 +182,10 @@ static void test_failover(void **state)
     pr.topic = topic;
     assert_int_equal(pthread_create(&th, NULL, produce_loop, &pr), 0);
     sleep(3);
-    rc = harness("stop-node", leader);
+    rc = hard ? kill9(leader) : harness("stop-node", leader);
     assert_int_equal(rc, 0);
-    print_message("node %d stopped after %zu messages\n", leader, pr.sent);
+    print_message("node %d %s after %zu messages\n", leader,
+                  hard ? "killed (SIGKILL)" : "stopped", pr.sent);
     sleep(5);
     rc = harness("start-node", leader);
     assert_int_equal(rc, 0);
@@ -209,10 +235,23 @@ static void test_failover(void **state)
     free(s.offset);
 }
 
+static void test_failover(void **state)
+{
+    (void)state;
+    failover(false);
+}
+
+static void test_failover_sigkill(void **state)
+{
+    (void)state;
+    failover(true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_failover),
+        cmocka_unit_test(test_failover_sigkill),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
