@@ -129,7 +129,42 @@ typedef struct emit_ctx {
      * buffer (which keeps it alive), the rest added when it changes */
     sc_fetch_buf *cur;
     unsigned pending;
+    sc_mslab *slab;   /* block being filled */
+    uint32_t slabs;   /* blocks made for this partition */
 } emit_ctx;
+
+/* The block being filled is done: its messages count as references. */
+static void slab_close(emit_ctx *e)
+{
+    if (e->slab)
+        atomic_fetch_add_explicit(&e->slab->refs, e->slab->used,
+                                  memory_order_relaxed);
+    e->slab = NULL;
+}
+
+static sc_msg *slab_next(emit_ctx *e)
+{
+    sc_consumer *cons = e->cons;
+
+    if (!e->slab || e->slab->used == e->slab->cap) {
+        uint32_t cap = e->slabs == 0 ? 8 : e->slabs == 1 ? 64 : 256;
+        size_t size = sizeof(sc_mslab) + cap * sizeof(sc_msg);
+        sc_mslab *s = sp_alloc(cons->c->alloc, size);
+
+        if (!s)
+            return NULL;
+        slab_close(e);
+        atomic_init(&s->refs, 0);
+        s->cons = cons;
+        s->size = size;
+        s->cap = cap;
+        s->used = 0;
+        sc_prefetch_add(&cons->pf, size);
+        e->slab = s;
+        e->slabs++;
+    }
+    return &e->slab->msgs[e->slab->used++];
+}
 
 static void emit_flush(emit_ctx *e)
 {
@@ -143,7 +178,7 @@ static int on_record(void *opaque, const sc_fetch_rec *r)
 {
     emit_ctx *e = opaque;
     sc_consumer *cons = e->cons;
-    sc_msg *m = sp_alloc(cons->c->alloc, sizeof *m);
+    sc_msg *m = slab_next(e);
 
     if (!m)
         return SAMSA_ERR_NO_MEMORY;
@@ -169,7 +204,8 @@ static int on_record(void *opaque, const sc_fetch_rec *r)
     m->gen = e->part->off.gen;
     m->headers = r->headers;
     m->headers_len = r->headers_len;
-    m->charged = sizeof *m; /* added to the budget per partition */
+    m->slab = e->slab;
+    m->charged = 0; /* the block is charged */
     if (r->buf != e->cur) {
         emit_flush(e);
         sc_fetch_buf_ref(r->buf);
@@ -218,7 +254,7 @@ static void handle_partition(sc_consumer *cons, const freq *q,
     rc = sc_fetch_parse(&cfg, rp, snap->fetch_offset, buf, &cons->scratch,
                         on_record, &e, &res);
     emit_flush(&e);
-    sc_prefetch_add(&cons->pf, e.n * sizeof(sc_msg));
+    slab_close(&e);
     sc_off_marks(o, rp->high_watermark, rp->last_stable_offset,
                  rp->log_start_offset);
     sc_off_fetched(o, snap->gen, res.next_offset, res.last_epoch);

@@ -50,19 +50,32 @@ typedef struct sc_ctopic {
     sc_cpart *parts[];
 } sc_ctopic;
 
+struct sc_mslab;
+
 /* A queued or handed-out message. pub is what the application sees. */
 typedef struct sc_msg {
     samsa_message pub;
     struct sc_msg *next;
     struct sc_consumer *cons;
     sc_fetch_buf *buf;       /* NULL for events */
+    struct sc_mslab *slab;   /* records: the block it lives in; events NULL */
     sc_cpart *part;          /* valid while queued (purged before freed) */
     uint32_t gen;            /* part->off.gen when fetched */
     const uint8_t *headers;  /* raw record headers (checked) */
     size_t headers_len;
-    size_t charged;          /* bytes charged to the prefetch budget */
-    char text[];             /* events: topic and errstr copies */
+    size_t charged;          /* events: bytes charged (text follows) */
 } sc_msg;
+
+/* Record messages are carved from blocks, one run per partition of a
+ * response (8, then 64, then 256 at a time): one allocation and one
+ * budget charge per block, freed when its last message is released. */
+typedef struct sc_mslab {
+    atomic_uint refs;        /* messages not yet released */
+    struct sc_consumer *cons;
+    size_t size;             /* bytes charged to the budget */
+    uint32_t cap, used;
+    sc_msg msgs[];
+} sc_mslab;
 
 typedef struct sc_fetcher {
     int32_t node_id;

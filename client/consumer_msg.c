@@ -32,16 +32,19 @@ int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
     size_t tl = strlen(part->topic) + 1, el = strlen(errstr) + 1;
     sc_msg *m = sp_calloc(cons->c->alloc, 1, sizeof *m + tl + el);
 
+    char *text;
+
     if (!m)
         return SAMSA_ERR_NO_MEMORY;
-    memcpy(m->text, part->topic, tl);
-    memcpy(m->text + tl, errstr, el);
+    text = (char *)(m + 1); /* topic and errstr copies follow the struct */
+    memcpy(text, part->topic, tl);
+    memcpy(text + tl, errstr, el);
     m->cons = cons;
     m->part = part;
     m->gen = part->off.gen;
     m->pub.err = err;
-    m->pub.errstr = m->text + tl;
-    m->pub.topic = m->text;
+    m->pub.errstr = text + tl;
+    m->pub.topic = text;
     m->pub.partition = part->partition;
     m->pub.offset = offset;
     m->pub.timestamp_ms = -1;
@@ -75,9 +78,20 @@ void sc_msg_free(sc_msg *m)
 {
     sc_consumer *cons = m->cons;
     sc_fetch_buf *buf = m->buf;
+    sc_mslab *slab = m->slab;
     size_t charged = m->charged;
 
-    sp_free(cons->c->alloc, m);
+    if (slab) {
+        /* m lives in the block: read everything before it may go */
+        if (atomic_fetch_sub_explicit(&slab->refs, 1, memory_order_acq_rel) == 1) {
+            charged = slab->size;
+            sp_free(cons->c->alloc, slab);
+        } else {
+            charged = 0;
+        }
+    } else {
+        sp_free(cons->c->alloc, m);
+    }
     sc_fetch_buf_unref(buf);
     sc_prefetch_sub(&cons->pf, charged);
 }
