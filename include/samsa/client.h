@@ -78,7 +78,8 @@ samsa_client *samsa_client_new(const samsa_conf *conf, char *errbuf,
 
 /*
  * Destroy the client now: open requests are abandoned, undelivered
- * messages get a delivery report with SAMSA_ERR_DESTROYED, a consumer in a
+ * messages get a delivery report with SAMSA_ERR_DESTROYED (on the calling
+ * thread, inside this call; samsa_flush() first for a graceful end), a consumer in a
  * group does not leave it (use samsa_close() for a graceful end). Safe in
  * both modes (stops the I/O thread first). NULL is ignored.
  */
