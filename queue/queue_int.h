@@ -102,6 +102,7 @@ typedef struct sq_msgref {
     int state;             /* enum sq_mstate */
     int result;            /* samsa_queue_result of the last attempt */
     bool result_set;       /* set by samsa_queue_job_set_result */
+    bool ran;              /* the handler ran on it this round */
     bool to_dlq;           /* route target: DLQ (else the next level) */
     sq_ackref ack;
 } sq_msgref;
@@ -121,6 +122,8 @@ typedef struct samsa_queue_job {
     sq_lane *lane;
     size_t n;
     sq_msgref *msgs;
+    size_t vbase, vn;      /* what the handler sees (see sq_run_job) */
+    bool chain;            /* single messages run one after another */
     samsa_queue_result result;
     char err[256];
     size_t nhdrs;

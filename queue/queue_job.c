@@ -97,6 +97,7 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     }
     job->out_ack.job = job;
     job->out_ack.idx = -1;
+    job->vn = n;
     job->all_next = q->all_jobs;
     if (q->all_jobs)
         q->all_jobs->all_prev = job;
@@ -175,33 +176,42 @@ void sq_job_free(sq_job *job)
 
 /* ---- public accessors ---- */
 
+/* The handler's view: msgs[vbase, vbase + vn) (one message at a time when
+ * a chain of single messages runs on one worker). */
+static sq_msgref *vref(const samsa_queue_job *job, size_t i)
+{
+    return job && i < job->vn ? &job->msgs[job->vbase + i] : NULL;
+}
+
 size_t samsa_queue_job_count(const samsa_queue_job *job)
 {
-    return job ? job->n : 0;
+    return job ? job->vn : 0;
 }
 
 #define J(job) (job)
-#define CJ(job) (job)
 
 const samsa_message *samsa_queue_job_message(const samsa_queue_job *job, size_t i)
 {
-    return job && i < CJ(job)->n ? CJ(job)->msgs[i].m : NULL;
+    const sq_msgref *r = vref(job, i);
+
+    return r ? r->m : NULL;
 }
 
 uint32_t samsa_queue_job_attempt(const samsa_queue_job *job, size_t i)
 {
-    return job && i < CJ(job)->n ? CJ(job)->msgs[i].attempt : 0;
+    const sq_msgref *r = vref(job, i);
+
+    return r ? r->attempt : 0;
 }
 
 void samsa_queue_job_origin(const samsa_queue_job *job, size_t i,
                             const char **topic, int32_t *partition,
                             int64_t *offset)
 {
-    const sq_msgref *r;
+    const sq_msgref *r = vref(job, i);
 
-    if (!job || i >= CJ(job)->n)
+    if (!r)
         return;
-    r = &CJ(job)->msgs[i];
     if (topic)
         *topic = r->otopic;
     if (partition)
@@ -213,12 +223,11 @@ void samsa_queue_job_origin(const samsa_queue_job *job, size_t i,
 size_t samsa_queue_job_key(const samsa_queue_job *job, size_t i, char *buf,
                            size_t len)
 {
-    const sq_msgref *r;
+    const sq_msgref *r = vref(job, i);
     int n;
 
-    if (!job || i >= CJ(job)->n)
+    if (!r)
         return 0;
-    r = &CJ(job)->msgs[i];
     n = snprintf(buf, len, "%s_%" PRId32 "_%" PRId64, r->otopic, r->opart, r->ooff);
     return n < 0 ? 0 : (size_t)n;
 }
@@ -227,9 +236,11 @@ int samsa_queue_job_header(const samsa_queue_job *job, size_t i,
                            const char *name, const void **value,
                            size_t *value_len)
 {
-    if (!job || i >= CJ(job)->n || !name)
+    const sq_msgref *r = vref(job, i);
+
+    if (!r || !name)
         return SAMSA_ERR_INVALID_ARG;
-    return samsa_message_header_find(CJ(job)->msgs[i].m, name, value, value_len);
+    return samsa_message_header_find(r->m, name, value, value_len);
 }
 
 int samsa_queue_job_add_header(samsa_queue_job *jb, const char *name,
@@ -316,20 +327,20 @@ void samsa_queue_job_set_error(samsa_queue_job *jb, const char *errstr)
 void samsa_queue_job_set_result(samsa_queue_job *jb, size_t i,
                                 samsa_queue_result r)
 {
-    sq_job *job = J(jb);
+    sq_msgref *m = vref(jb, i);
 
-    if (!job || i >= job->n)
+    if (!m)
         return;
-    job->msgs[i].result = r;
-    job->msgs[i].result_set = true;
+    m->result = r;
+    m->result_set = true;
 }
 
 int64_t samsa_queue_job_elapsed_us(const samsa_queue_job *job)
 {
-    return job ? CJ(job)->elapsed_us : 0;
+    return job ? job->elapsed_us : 0;
 }
 
 const char *samsa_queue_job_traceparent(const samsa_queue_job *job)
 {
-    return job ? CJ(job)->traceparent : "";
+    return job ? job->traceparent : "";
 }

@@ -14,6 +14,7 @@
 
 #define SQ_INTAKE_BATCH 256
 #define SQ_ROUTE_RETRY_MS 200
+#define SQ_CHAIN_MAX 32 /* messages of one partition lane per worker turn */
 
 void sq_internal_error(samsa_queue *q, int err, const char *fmt, ...)
 {
@@ -129,16 +130,20 @@ static uint32_t compact_for_retry(samsa_queue *q, sq_job *job)
             sp_free(q->alloc, r->otopic);
             continue;
         }
-        if (r->attempt > maxa)
-            maxa = r->attempt;
-        r->attempt++;
+        if (r->state == SQ_M_RETRY) { /* not those a chain did not reach */
+            if (r->attempt > maxa)
+                maxa = r->attempt;
+            r->attempt++;
+        }
         r->state = SQ_M_HANDLE;
         r->result_set = false;
+        r->ran = false;
         job->msgs[k] = *r;
         job->msgs[k].ack.idx = (int)k;
         k++;
     }
     job->n = k;
+    job->vn = k;
     job->err[0] = '\0';
     return maxa;
 }
@@ -161,6 +166,8 @@ void sq_job_advance(samsa_queue *q, sq_job *job)
     if (job->out_wait) {
         job->out_wait = false;
         for (i = 0; i < job->n; i++) {
+            if (!job->msgs[i].ran || job->msgs[i].state != SQ_M_HANDLE)
+                continue;
             if (job->out_failed)
                 job->msgs[i].result = SAMSA_QUEUE_RETRY;
             if (!job->out_failed)
@@ -202,8 +209,8 @@ void sq_job_advance(samsa_queue *q, sq_job *job)
     } else {
         uint32_t maxa = compact_for_retry(q, job);
 
-        (void)retry;
-        delay = sq_backoff_delay(&q->bo, maxa - 1);
+        /* only messages a chain did not reach: go on at once */
+        delay = retry ? sq_backoff_delay(&q->bo, maxa - 1) : 0;
     }
     if (sq_lanes_retry_at(q->lanes, job->lane, sq_now_ms() + delay) != 0) {
         sq_job_retire(q, job);
@@ -225,7 +232,8 @@ static void process_one(samsa_queue *q, sq_job *job)
          * count (its commit waits for them); nothing else is acted on */
         if (job->gen == job->part->gen && job->part->owned && job->part->revoking) {
             for (i = 0; i < job->n; i++)
-                if (job->msgs[i].result == SAMSA_QUEUE_OK && job->nouts == 0)
+                if (job->msgs[i].ran && job->msgs[i].result == SAMSA_QUEUE_OK &&
+                    job->nouts == 0)
                     mark_done(q, job, i);
         } else {
             q->dropped_late += job->n;
@@ -234,7 +242,7 @@ static void process_one(samsa_queue *q, sq_job *job)
         return;
     }
     for (i = 0; i < job->n; i++)
-        if (job->msgs[i].result != SAMSA_QUEUE_OK)
+        if (job->msgs[i].ran && job->msgs[i].result != SAMSA_QUEUE_OK)
             all_ok = false;
     if (all_ok && job->nouts) {
         job->out_wait = true;
@@ -244,7 +252,8 @@ static void process_one(samsa_queue *q, sq_job *job)
         return;
     }
     for (i = 0; i < job->n; i++)
-        classify(q, job, i);
+        if (job->msgs[i].ran)
+            classify(q, job, i);
     sq_job_advance(q, job);
 }
 
@@ -323,8 +332,9 @@ static size_t intake(samsa_queue *q)
             samsa_message_release(ms[i]);
             continue;
         }
-        if (q->batch && p->level < 0)
-            while (j < n && (int64_t)run < q->v.batch_max && !ms[j]->err &&
+        if (p->level < 0 && (q->batch || q->v.ordering == SQ_ORDER_PARTITION))
+            while (j < n && (int64_t)run < (q->batch ? q->v.batch_max : SQ_CHAIN_MAX) &&
+                   !ms[j]->err &&
                    ms[j]->partition == p->partition && !strcmp(ms[j]->topic, p->topic)) {
                 j++;
                 run++;
@@ -337,6 +347,7 @@ static size_t intake(samsa_queue *q)
             sq_internal_error(q, SAMSA_ERR_NO_MEMORY, "out of memory taking a message");
             continue;
         }
+        job->chain = !q->batch && run > 1;
         sq_part_intake(q, p, job);
     }
     return n;

@@ -37,7 +37,8 @@ int64_t sq_wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-void sq_run_job(samsa_queue *q, sq_job *job)
+/* One handler call (with the middleware) over the current view. */
+static samsa_queue_result run_once(samsa_queue *q, sq_job *job)
 {
     samsa_queue_result r = SAMSA_QUEUE_OK;
     size_t ran = 0, i;
@@ -61,10 +62,45 @@ void sq_run_job(samsa_queue *q, sq_job *job)
     for (i = ran; i > 0; i--)
         if (q->mw[i - 1].after)
             r = q->mw[i - 1].after(q->mw[i - 1].opaque, job, r);
-    job->result = r;
-    for (i = 0; i < job->n; i++)
-        if (job->msgs[i].state == SQ_M_HANDLE && !job->msgs[i].result_set)
-            job->msgs[i].result = r;
+    for (i = 0; i < job->vn; i++) {
+        sq_msgref *m = &job->msgs[job->vbase + i];
+
+        m->ran = true;
+        if (!m->result_set)
+            m->result = r;
+    }
+    return r;
+}
+
+void sq_run_job(samsa_queue *q, sq_job *job)
+{
+    size_t k;
+
+    job->result = SAMSA_QUEUE_OK;
+    if (!job->chain) {
+        job->vbase = 0;
+        job->vn = job->n;
+        job->result = run_once(q, job);
+        return;
+    }
+    /* A chain: consecutive messages of one lane, each its own handler
+     * call, in order. It stops at the first one that is not OK (the rest
+     * wait for its retry or routing, order kept) and after one that added
+     * headers or outputs (those belong to it alone). */
+    for (k = 0; k < job->n; k++) {
+        samsa_queue_result r;
+
+        job->vbase = k;
+        job->vn = 1;
+        job->err[0] = '\0';
+        r = run_once(q, job);
+        if (job->msgs[k].result != SAMSA_QUEUE_OK || r != SAMSA_QUEUE_OK) {
+            job->result = r;
+            break;
+        }
+        if (job->nouts || job->nhdrs)
+            break;
+    }
 }
 
 static void *worker_main(void *arg)

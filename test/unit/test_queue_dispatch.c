@@ -205,6 +205,7 @@ static sq_job *fake_job(samsa_queue *q, size_t n)
     assert_non_null(job);
     job->q = q;
     job->n = n;
+    job->vn = n;
     job->msgs = calloc(n, sizeof *job->msgs);
     assert_non_null(job->msgs);
     return job;
