@@ -628,7 +628,13 @@ static void hb_timer(sn_timer *t)
         else
             sc_cg_classic_heartbeat(cg);
     }
-    sn_timer_start(&cg->hb, period > 0 ? period : 1000);
+    if (period <= 0)
+        period = 1000;
+    /* wake up in time for the max.poll.interval.ms check too */
+    if (cg->max_poll_ms - polled + 1 < period)
+        period = (int)(cg->max_poll_ms - polled + 1 > 10 ? cg->max_poll_ms - polled + 1
+                                                         : 10);
+    sn_timer_start(&cg->hb, period);
 }
 
 void sc_cg_hb_start(sc_cgrp *cg, int ms)
