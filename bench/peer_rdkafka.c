@@ -194,7 +194,7 @@ static void run_consume(const bu_opts *o, bu_result *r)
 
 /* Produce at o->rate for o->seconds with the send time in the first 8
  * bytes, consume in the same process, latency = receive - send. The first
- * second is warm-up and not counted. */
+ * second (a quarter of a shorter run) is warm-up and not counted. */
 static void run_latency(const bu_opts *o, bu_result *r)
 {
     long total = o->rate * o->seconds, sent = 0, got = 0, nlat = 0;
@@ -214,7 +214,7 @@ static void run_latency(const bu_opts *o, bu_result *r)
     assign_all(crk, o);
     memcpy(buf, bu_payload(0), (size_t)o->size);
     t0 = bu_now_ns();
-    warm = t0 + 1000000000ll;
+    warm = t0 + (o->seconds >= 4 ? 1000000000ll : o->seconds * 250000000ll);
     end = t0 + (int64_t)o->seconds * 1000000000ll;
     drain = end + 10 * 1000000000ll;
     while (got < total && bu_now_ns() < drain) {

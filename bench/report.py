@@ -175,7 +175,7 @@ def main():
                                 "met": None if rr is None else rr <= 1.0})
         md.append("")
         md.append("default: each client's defaults (linger.ms 5 in both); lowlat: linger.ms=0. acks=1, 100 B, "
-                  "producer and consumer in one process, send time in the payload, first second not counted.")
+                  "producer and consumer in one process, send time in the payload, first second not counted (a quarter of shorter runs).")
         md.append("")
     if idle_rows:
         md += ["## Idle (connected, no traffic)", "",
