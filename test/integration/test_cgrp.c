@@ -15,7 +15,9 @@
  * keep polling), except the killed one, a child process.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -980,6 +982,157 @@ static void test_commit_async_order(void **state)
     samsa_client_destroy(admin);
 }
 
+/* Background mode: three handles with their I/O threads, each consumed by
+ * an application thread; members join and leave while data flows; every
+ * offset is read exactly once (commit on revoke from the loop thread). */
+typedef struct bg_member {
+    member m;
+    pthread_t th;
+    _Atomic int stop;
+    pthread_mutex_t *mu;
+} bg_member;
+
+static pthread_mutex_t bg_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void bg_rebalance_cb(void *opaque, samsa_client *c, samsa_rebalance_event ev,
+                            const samsa_topic_partition *tps, size_t n)
+{
+    pthread_mutex_lock(&bg_mu);
+    rebalance_cb(opaque, c, ev, tps, n);
+    pthread_mutex_unlock(&bg_mu);
+}
+
+static void *bg_consume(void *arg)
+{
+    bg_member *b = arg;
+
+    while (!atomic_load(&b->stop)) {
+        samsa_message *msg = samsa_consume(b->m.c, 100);
+
+        if (!msg)
+            continue;
+        if (msg->err == 0 && msg->offset >= 0 && msg->offset < MAXOFF &&
+            msg->partition >= 0 && msg->partition < NPART) {
+            pthread_mutex_lock(&bg_mu);
+            seen[msg->partition][msg->offset]++;
+            pthread_mutex_unlock(&bg_mu);
+        }
+        samsa_message_release(msg);
+    }
+    return NULL;
+}
+
+static void bg_start(bg_member *b, int id, const char *const *kv)
+{
+    const char *topics[1] = { g_topic };
+    samsa_conf *cf = samsa_conf_new(NULL);
+    char err[256];
+
+    memset(b, 0, sizeof *b);
+    b->m.id = id;
+    b->m.commit_on_revoke = true;
+    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
+    for (; kv && kv[0]; kv += 2)
+        assert_int_equal(samsa_conf_set(cf, kv[0], kv[1], err, sizeof err), 0);
+    samsa_conf_set_rebalance_cb(cf, bg_rebalance_cb, &b->m);
+    b->m.c = samsa_client_new(cf, err, sizeof err);
+    assert_non_null(b->m.c);
+    samsa_conf_destroy(cf);
+    assert_int_equal(samsa_start(b->m.c), 0);
+    assert_int_equal(samsa_subscribe(b->m.c, topics, 1), 0);
+    assert_int_equal(pthread_create(&b->th, NULL, bg_consume, b), 0);
+}
+
+static void bg_stop(bg_member *b)
+{
+    atomic_store(&b->stop, 1);
+    pthread_join(b->th, NULL);
+    assert_int_equal(samsa_close(b->m.c, 10000), 0);
+    samsa_client_destroy(b->m.c);
+    pthread_mutex_lock(&bg_mu);
+    b->m.c = NULL;
+    pthread_mutex_unlock(&bg_mu);
+}
+
+/* Wait until the live members own every partition once. */
+static void bg_settle(bg_member *bs, int n, int min_each)
+{
+    member ms[3];
+    int64_t start = now_ms(), ok_since = -1;
+    int i;
+
+    for (;;) {
+        pthread_mutex_lock(&bg_mu);
+        for (i = 0; i < n; i++)
+            ms[i] = bs[i].m;
+        pthread_mutex_unlock(&bg_mu);
+        if (balanced(ms, n, min_each)) {
+            if (ok_since < 0)
+                ok_since = now_ms();
+            if (now_ms() - ok_since > 1500)
+                return;
+        } else {
+            ok_since = -1;
+        }
+        if (now_ms() - start > 60000)
+            fail_msg("background group did not settle");
+        usleep(20000);
+    }
+}
+
+static void test_background(void **state)
+{
+    char topic[128], group[128];
+    const char *kv[8];
+    bg_member bs[3];
+    samsa_client *admin;
+    int64_t start;
+    int p, o;
+    bool all;
+
+    (void)state;
+    bootstrap();
+    admin = make_topic(topic, sizeof topic, "bg");
+    g_topic = topic;
+    name_of(group, sizeof group, "bg");
+    memset(seen, 0, sizeof seen);
+    kv[0] = "group.id";
+    kv[1] = group;
+    kv[2] = "auto.offset.reset";
+    kv[3] = "earliest";
+    kv[4] = "enable.auto.commit";
+    kv[5] = "false";
+    kv[6] = NULL;
+    produce(admin, topic, 100, 0);
+    bg_start(&bs[0], 0, kv);
+    bg_settle(bs, 1, NPART);
+    bg_start(&bs[1], 1, kv);
+    produce(admin, topic, 100, 100);
+    bg_settle(bs, 2, NPART / 2);
+    bg_start(&bs[2], 2, kv);
+    produce(admin, topic, 100, 200);
+    bg_settle(bs, 3, NPART / 3);
+    bg_stop(&bs[2]);
+    produce(admin, topic, 100, 300);
+    bg_settle(bs, 3, NPART / 2);
+    bg_stop(&bs[1]);
+    bg_settle(bs, 3, NPART);
+    start = now_ms();
+    do {
+        usleep(50000);
+        pthread_mutex_lock(&bg_mu);
+        all = true;
+        for (p = 0; p < NPART && all; p++)
+            for (o = 0; o < 400 && all; o++)
+                all = seen[p][o] > 0;
+        pthread_mutex_unlock(&bg_mu);
+    } while (!all && now_ms() - start < 30000);
+    bg_stop(&bs[0]);
+    check_exactly_once(400);
+    samsa_delete_topic(admin, topic, 30000);
+    samsa_client_destroy(admin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -989,6 +1142,7 @@ int main(void)
         cmocka_unit_test(test_poll_timeout),
         cmocka_unit_test(test_kip848_poll_timeout),
         cmocka_unit_test(test_classic_range),
+        cmocka_unit_test(test_background),
         cmocka_unit_test(test_classic_roundrobin),
         cmocka_unit_test(test_cooperative),
         cmocka_unit_test(test_cooperative_sticky_keeps),
