@@ -21,7 +21,8 @@
 
 #include "samsa_test.h"
 
-static char cli[PATH_MAX];
+static char cli_path[PATH_MAX + 16];
+static char cli[PATH_MAX + 32]; /* "timeout 120 " + cli_path */
 static char exdir[PATH_MAX];
 static char tmpdir[PATH_MAX];
 static char topic[128], group[128];
@@ -109,20 +110,22 @@ static int setup(void **state)
     n = (ssize_t)strlen(self);
     if (n > 5 && !strcmp(self + n - 5, "-asan"))
         self[n - 5] = '\0';
-    snprintf(cli, sizeof cli, "%s/samsa", self);
+    snprintf(cli_path, sizeof cli_path, "%s/samsa", self);
     snprintf(exdir, sizeof exdir, "%s/examples", self);
     if (getenv("SAMSA_CLI"))
-        snprintf(cli, sizeof cli, "%s", getenv("SAMSA_CLI"));
+        snprintf(cli_path, sizeof cli_path, "%s", getenv("SAMSA_CLI"));
     if (getenv("SAMSA_EXAMPLES"))
         snprintf(exdir, sizeof exdir, "%s", getenv("SAMSA_EXAMPLES"));
     snprintf(tmpdir, sizeof tmpdir, "/tmp/samsa-test-cli-XXXXXX");
     assert_non_null(mkdtemp(tmpdir));
     snprintf(topic, sizeof topic, "hcli-%d-cli", (int)getpid());
     snprintf(group, sizeof group, "hcli-%d-group", (int)getpid());
-    if (access(cli, X_OK) != 0) {
-        fprintf(stderr, "test_cli: %s not found (make tools)\n", cli);
+    if (access(cli_path, X_OK) != 0) {
+        fprintf(stderr, "test_cli: %s not found (make tools)\n", cli_path);
         return -1;
     }
+    /* a hung command fails its test instead of the whole binary's budget */
+    snprintf(cli, sizeof cli, "timeout 120 %s", cli_path);
     return 0;
 }
 
@@ -375,14 +378,14 @@ static void test_examples(void **state)
     assert_int_equal(r.code, 0);
     run_free(&r);
 
-    r = run("%s/entity_producer %s %s 50 2 4", exdir, b, ent);
+    r = run("timeout 120 %s/entity_producer %s %s 50 2 4", exdir, b, ent);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "produced 100 delivered 100 failed 0"));
     assert_non_null(strstr(r.out, "delivered update 99 to "));
     run_free(&r);
 
     /* queue consumer: seq%10==3 retried once, seq%25==7 dead-lettered */
-    r = run("%s/queue_consumer %s %s %s-queue 2", exdir, b, ent, group);
+    r = run("timeout 120 %s/queue_consumer %s %s %s-queue 2", exdir, b, ent, group);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "processed 96 retried 10 dead-lettered 4 "));
     run_free(&r);
@@ -401,17 +404,17 @@ static void test_examples(void **state)
     assert_string_equal(r.out, "ok\n");
     run_free(&r);
 
-    r = run("%s/poll_consumer %s %s 3 </dev/null", exdir, b, ent);
+    r = run("timeout 120 %s/poll_consumer %s %s 5 </dev/null", exdir, b, ent);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "consumed 100\n"));
     run_free(&r);
 
-    r = run("%s/background_producer %s %s 500 2", exdir, b, ent);
+    r = run("timeout 120 %s/background_producer %s %s 500 2", exdir, b, ent);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "produced 1000 delivered 1000 failed 0"));
     run_free(&r);
 
-    r = run("%s/pipeline %s %s %s 2 %s-pipe", exdir, b, ent, out, group);
+    r = run("timeout 120 %s/pipeline %s %s %s 2 %s-pipe", exdir, b, ent, out, group);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "processed 1100 failed 0"));
     run_free(&r);
