@@ -1,8 +1,9 @@
 /*
  * client/producer_int.h - the producer's inside, shared by its files:
  *
- *   producer.c     public calls, staging, metadata/connection hooks,
- *                  delivery reports, flush, destroy
+ *   producer_api.c public calls: checks, buffer space, staging
+ *   producer.c     staging drain, topics, metadata/connection hooks,
+ *                  delivery reports, destroy
  *   accumulator.c  per-partition queues of record batches (batch.size,
  *                  linger.ms, batch.num.messages, compression)
  *   sender.c       drains ready batches per leader into Produce requests,
@@ -169,6 +170,15 @@ static inline int32_t sc_seq_add(int32_t seq, int32_t n)
     return (int32_t)(((int64_t)seq + n) % ((int64_t)INT32_MAX + 1));
 }
 
+/* A produce_sync waiter: the record's opaque (flag SC_REC_SYNC); the
+ * report fills it under c->mu, or frees it when the waiter gave up. */
+typedef struct sc_sync_ctx {
+    bool done;
+    bool abandoned;
+    samsa_delivery d;
+    char errstr[256];
+} sc_sync_ctx;
+
 /* producer.c */
 int sc_producer_new(samsa_client *c, sc_producer **out, char *errbuf,
                     size_t errlen);
@@ -188,6 +198,10 @@ void sc_producer_report_staged(sc_producer *p, const sc_staged *e,
                                const char *errstr);
 /* Mark the producer failed for good (SAMSA_ERR_FATAL from now on). */
 void sc_producer_set_fatal(sc_producer *p, int err, const char *errstr);
+/* Move staged records into topics/batches (loop thread). */
+void sc_producer_drain(sc_producer *p);
+/* sn_loop_post target: sc_producer_drain unless closing. */
+void sc_producer_drain_post(void *arg);
 /* Ask the sender to run soon (coalesced). */
 void sc_producer_kick(sc_producer *p);
 /* Fail records waiting for metadata past delivery.timeout.ms; lowers
