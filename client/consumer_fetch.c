@@ -226,7 +226,7 @@ static int on_record(void *opaque, const sc_fetch_rec *r)
 static void handle_partition(sc_consumer *cons, const freq *q,
                              const freq_part *snap, const char *topic,
                              const sp_fetch_resp_partition *rp,
-                             sc_fetch_buf *buf)
+                             sc_fetch_buf *buf, bool *emitted)
 {
     samsa_client *c = cons->c;
     sc_fetch_parse_cfg cfg;
@@ -247,6 +247,10 @@ static void handle_partition(sc_consumer *cons, const freq *q,
     cfg.pf = &cons->pf;
     cfg.read_committed = cons->read_committed;
     cfg.check_crc = cons->check_crc;
+    cfg.stop_when_full = true;
+    /* nothing queued and nothing from this response yet: one batch at
+     * least, or the consumer would wait for a release that cannot come */
+    cfg.must_progress = cons->qlen == 0 && !*emitted;
     memset(&e, 0, sizeof e);
     e.cons = cons;
     e.part = p;
@@ -259,8 +263,10 @@ static void handle_partition(sc_consumer *cons, const freq *q,
                  rp->log_start_offset);
     sc_off_fetched(o, snap->gen, res.next_offset, res.last_epoch);
     sc_cons_enqueue(cons, e.head, e.tail, e.n);
-    if (e.n)
+    if (e.n) {
         p->eof_reported = false;
+        *emitted = true;
+    }
     if (rc)
         sc_log(&c->log, SAMSA_LOG_WARNING, "fetch",
                "%s [%d]: records dropped: %s", topic, (int)p->partition,
@@ -360,6 +366,7 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
     sp_arena arena;
     int64_t next = 0;
     int32_t t, k;
+    bool emitted = false;
     int rc;
 
     f->in_flight = false;
@@ -418,7 +425,7 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
             if (snap)
                 handle_partition(cons, q, snap,
                                  (const char *)buf->data + len + q->name_off[ti],
-                                 rp, buf);
+                                 rp, buf, &emitted);
         }
     }
     for (k = 0; k < q->nparts; k++) {

@@ -239,6 +239,15 @@ int sc_fetch_parse(const sc_fetch_parse_cfg *cfg,
             skip = true;
         }
         if (!skip && last >= out->next_offset) {
+            if (cfg->stop_when_full && cfg->pf && sc_prefetch_full(cfg->pf) &&
+                (out->records > 0 || !cfg->must_progress)) {
+                /* the budget is used up (decompressed batches can be far
+                 * bigger than the response): leave the rest for later */
+                out->budget_stop = true;
+                stopped = true;
+                rc = 0;
+                break;
+            }
             rc = emit_batch(cfg, &b, buf, scratch, emit, opaque,
                             out, &stopped);
             if (stopped)

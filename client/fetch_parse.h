@@ -26,6 +26,10 @@
  * offset + 1, so skipped, control and compacted-away tails count), or to
  * just after the last record emitted when emitting stopped early.
  *
+ * With stop_when_full, parsing also stops before a batch once the
+ * prefetch budget is full (budget_stop; next_offset stays before it), so
+ * what decompression adds stays bounded by the budget plus one batch.
+ *
  * A partial batch at the end (the broker cuts at its byte limits) is not
  * an error: parsing stops there (incomplete), and when not even the first
  * batch was whole (too_large) its full size is reported so the caller can
@@ -72,6 +76,12 @@ typedef struct sc_fetch_parse_cfg {
     sc_prefetch *pf;              /* decompressed buffers are charged here */
     bool read_committed;
     bool check_crc;
+    /* Stop at a batch boundary once pf is full (budget_stop), so that
+     * highly compressed data cannot blow the budget; with must_progress
+     * only after at least one record (the caller has nothing else that
+     * would free the budget). */
+    bool stop_when_full;
+    bool must_progress;
 } sc_fetch_parse_cfg;
 
 typedef struct sc_fetch_result {
@@ -86,6 +96,7 @@ typedef struct sc_fetch_result {
     bool incomplete;       /* stopped at a partial batch */
     bool too_large;        /* no whole batch: the first is bigger than
                               the fetch size */
+    bool budget_stop;      /* stopped because the budget was full */
     size_t first_batch_size; /* its size when known (else 0) */
 } sc_fetch_result;
 

@@ -3,7 +3,9 @@
  * parser (client/fetch_parse.c): batch framing, CRCs, every codec,
  * legacy message sets, control records, read_committed filtering.
  *
- * Input: byte 0 flags (bit 0 read_committed, bit 1 check CRCs), byte 1
+ * Input: byte 0 flags (bit 0 read_committed, bit 1 check CRCs, bit 2 stop
+ * when the budget is full, bit 3 but only after progress, bit 4 a 4 KB
+ * budget), byte 1
  * number of aborted transactions (mod 8), bytes 2-3 the fetch offset
  * (big-endian), then 16 bytes per aborted transaction (producer id, first
  * offset, big-endian), then the records bytes. Checks: emitted offsets
@@ -98,8 +100,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&cfg, 0, sizeof cfg);
     cfg.read_committed = data[0] & 1;
     cfg.check_crc = (data[0] & 2) != 0;
+    cfg.stop_when_full = (data[0] & 4) != 0;
+    cfg.must_progress = (data[0] & 8) != 0;
     cfg.pf = &pf;
-    sc_prefetch_init(&pf, 1 << 20, NULL, NULL);
+    /* a small budget with bit 4, so the budget stop happens */
+    sc_prefetch_init(&pf, data[0] & 16 ? 4096 : 1 << 20, NULL, NULL);
     data += 4 + naborted * 16;
     size -= 4 + naborted * 16;
     if (size > INT32_MAX)

@@ -472,6 +472,56 @@ static void test_decompress_cap_and_stop(void **state)
     sp_writer_free(&w);
 }
 
+/* Highly compressed batches cannot blow the budget: parsing stops at a
+ * batch boundary once it is full, after one batch when it must progress. */
+static void test_budget_stop(void **state)
+{
+    sp_writer w;
+    fixture fx;
+    size_t first;
+    (void)state;
+
+    if (!sp_codec_available(SP_CODEC_ZSTD))
+        skip();
+    setup_scratch();
+    sp_writer_init(&w, NULL, 1 << 20);
+    add_batch(&w, 0, 40, SP_CODEC_ZSTD, -1, 0, 0);
+    first = w.len;
+    add_batch(&w, 40, 40, SP_CODEC_ZSTD, -1, 0, 0);
+    add_batch(&w, 80, 40, SP_CODEC_ZSTD, -1, 0, 0);
+
+    /* the response itself fills the budget: one batch, then stop */
+    fx_init(&fx, &w, w.len);
+    fx.pf.limit = w.len;
+    fx.cfg.stop_when_full = true;
+    fx.cfg.must_progress = true;
+    assert_int_equal(fx_parse(&fx, 0), 0);
+    assert_int_equal(fx.res.err, 0);
+    assert_true(fx.res.budget_stop);
+    assert_int_equal(fx.s.n, 40);
+    assert_int_equal(fx.res.next_offset, 40);
+    fx_done(&fx);
+
+    /* something else will free the budget: not even one batch */
+    fx_init(&fx, &w, w.len);
+    fx.pf.limit = first;
+    fx.cfg.stop_when_full = true;
+    assert_int_equal(fx_parse(&fx, 0), 0);
+    assert_true(fx.res.budget_stop);
+    assert_int_equal(fx.s.n, 0);
+    assert_int_equal(fx.res.next_offset, 0);
+    fx_done(&fx);
+
+    /* room for everything: no stop */
+    fx_init(&fx, &w, w.len);
+    fx.cfg.stop_when_full = true;
+    assert_int_equal(fx_parse(&fx, 0), 0);
+    assert_false(fx.res.budget_stop);
+    assert_int_equal(fx.s.n, 120);
+    fx_done(&fx);
+    sp_writer_free(&w);
+}
+
 static void test_guard_page(void **state)
 {
     sp_writer w;
@@ -555,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_partial_batches),
         cmocka_unit_test(test_corruption),
         cmocka_unit_test(test_decompress_cap_and_stop),
+        cmocka_unit_test(test_budget_stop),
         cmocka_unit_test(test_guard_page),
         cmocka_unit_test(test_allocation_failures),
     };
