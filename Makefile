@@ -407,3 +407,18 @@ bench: $(BENCH_SAMSA) $(BENCH_RDK)
 	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh
 bench-quick: $(BENCH_SAMSA) $(BENCH_RDK)
 	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh --quick
+
+# ---------------------------------------------------------------- bench-queue
+# The queue layer (no-op handler) next to the raw consumer in the same run,
+# medians and the queue's cost; then a 1 ms handler with 1, 4, 16 workers
+# (needs a broker: $SAMSA_TEST_BOOTSTRAP or BROKER=host:port;
+# BENCH_ARGS="messages partitions rounds").
+.PHONY: bench-queue
+BENCH_QUEUE := $(BUILD)/bench/bench_queue
+$(BENCH_QUEUE): bench/bench_queue.c $(LIBA)
+	@mkdir -p $(@D)
+	$(say) CCLD $@
+	$(Q)$(CC) $(CPPFLAGS) $(CSTD) -O2 -g $(WARN) $(CFLAGS) $< -o $@ $(LIBA) $(FEATURE_LIBS) $(STATIC_EXTRA) $(SYS_LIBS)
+
+bench-queue: $(BENCH_QUEUE)
+	@$(BENCH_QUEUE) "$(BROKER)" $(BENCH_ARGS)

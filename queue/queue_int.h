@@ -157,6 +157,7 @@ typedef struct sq_part {
     sq_job *held_head, *held_tail; /* not yet in the lanes: no space, or
                                       a retry-topic message not yet due */
     int64_t due_wall;      /* the held head's due time (wall ms), 0 = none */
+    uint32_t nheld;        /* messages held */
     bool paused;
     uint32_t worker_jobs;  /* jobs with workers */
     uint32_t waiting_retry;
@@ -171,7 +172,10 @@ typedef struct sq_pool {
     sq_job *ready_head, *ready_tail;
     sq_job *done_head, *done_tail;
     bool quit;
-    int evfd;                /* written when the done list grows */
+    int evfd;                /* written when the done list becomes non-empty */
+    bool notified;           /* evfd written since the loop last took the list */
+    int idle;                /* workers waiting on cv */
+    int done_waiters;        /* threads waiting on done_cv */
     pthread_t *threads;
     int nthreads;
 } sq_pool;

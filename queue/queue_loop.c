@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "queue_int.h"
@@ -14,7 +15,7 @@
 
 #define SQ_INTAKE_BATCH 256
 #define SQ_ROUTE_RETRY_MS 200
-#define SQ_CHAIN_MAX 32 /* messages of one partition lane per worker turn */
+#define SQ_CHAIN_MAX 256 /* messages of one partition lane per worker turn */
 
 void sq_internal_error(samsa_queue *q, int err, const char *fmt, ...)
 {
@@ -472,6 +473,13 @@ static size_t step(samsa_queue *q, int timeout)
     pfd[2].events = POLLIN;
     if (timeout > 0)
         (void)poll(pfd, 3, timeout); /* readiness only: the work follows */
+    if (q->stopping) {
+        /* samsa_queue_stop's wakeup is not one the pool consumes */
+        uint64_t cnt;
+        ssize_t rd = read(q->pool.evfd, &cnt, sizeof cnt);
+
+        (void)rd;
+    }
     (void)samsa_poll(q->c, 0);
     (void)samsa_poll(q->pc, 0);
     done = sq_pool_take_done(q, 0);

@@ -125,10 +125,23 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
     }
     p->held_tail = NULL;
     p->due_wall = 0;
+    p->nheld = 0;
     sq_lanes_drop_partition(q->lanes, p->slot, drop_job, q);
     p->waiting_retry = 0;
     if (reset)
         sq_tracker_reset(&p->tr);
+}
+
+/* Held messages past which a partition is paused. Pausing drops what the
+ * consumer prefetched for it (fetched again on resume), so a partition
+ * is not paused for every short stall: a few held messages are cheap and
+ * the consumer's fetch.buffer.max.bytes bounds them anyway. */
+#define SQ_HOLD_PAUSE 1024
+
+static void hold_pause(samsa_queue *q, sq_part *p, int why)
+{
+    if (why == 1 || p->nheld >= SQ_HOLD_PAUSE)
+        sq_part_pause(q, p, true);
 }
 
 /* 0: in the lanes; 1: not due yet; QUEUE_FULL: no space. */
@@ -171,13 +184,14 @@ void sq_part_drain_held(samsa_queue *q, sq_part *p)
 
         if (r != 0) {
             p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
-            sq_part_pause(q, p, true);
+            hold_pause(q, p, r);
             return;
         }
         p->held_head = job->next;
         if (!p->held_head)
             p->held_tail = NULL;
         job->next = NULL;
+        p->nheld -= (uint32_t)job->n;
     }
     p->due_wall = 0;
     sq_part_pause(q, p, false);
@@ -192,7 +206,11 @@ void sq_part_intake(samsa_queue *q, sq_part *p, sq_job *job)
         if (r == 0)
             return;
         p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
-        sq_part_pause(q, p, true);
+        p->nheld += (uint32_t)job->n;
+        hold_pause(q, p, r);
+    } else {
+        p->nheld += (uint32_t)job->n;
+        hold_pause(q, p, 0);
     }
     if (p->held_tail)
         p->held_tail->next = job;

@@ -114,8 +114,11 @@ static void *worker_main(void *arg)
         uint64_t one = 1;
         ssize_t wr;
 
-        while (!pl->ready_head && !pl->quit)
+        while (!pl->ready_head && !pl->quit) {
+            pl->idle++;
             pthread_cond_wait(&pl->cv, &pl->mu);
+            pl->idle--;
+        }
         if (pl->quit)
             break;
         job = pl->ready_head;
@@ -133,9 +136,14 @@ static void *worker_main(void *arg)
         else
             pl->done_head = job;
         pl->done_tail = job;
-        pthread_cond_broadcast(&pl->done_cv);
-        wr = write(pl->evfd, &one, sizeof one);
-        (void)wr; /* a full counter already wakes the loop */
+        if (pl->done_waiters)
+            pthread_cond_broadcast(&pl->done_cv);
+        if (!pl->notified) {
+            /* one wakeup per batch of results: the loop takes the list */
+            pl->notified = true;
+            wr = write(pl->evfd, &one, sizeof one);
+            (void)wr; /* a full counter already wakes the loop */
+        }
     }
     pthread_mutex_unlock(&pl->mu);
     return NULL;
@@ -172,7 +180,8 @@ void sq_pool_submit(samsa_queue *q, sq_job *job)
     else
         pl->ready_head = job;
     pl->ready_tail = job;
-    pthread_cond_signal(&pl->cv);
+    if (pl->idle)
+        pthread_cond_signal(&pl->cv);
     pthread_mutex_unlock(&pl->mu);
 }
 
@@ -183,9 +192,6 @@ sq_job *sq_pool_take_done(samsa_queue *q, int timeout_ms)
     uint64_t cnt;
     ssize_t rd;
 
-    rd = read(pl->evfd, &cnt, sizeof cnt); /* nonblocking: reset the wakeup
-                                              before taking the list */
-    (void)rd;
     pthread_mutex_lock(&pl->mu);
     if (!pl->done_head && timeout_ms > 0) {
         struct timespec ts;
@@ -197,10 +203,19 @@ sq_job *sq_pool_take_done(samsa_queue *q, int timeout_ms)
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
+        pl->done_waiters++;
         pthread_cond_timedwait(&pl->done_cv, &pl->mu, &ts);
+        pl->done_waiters--;
     }
     list = pl->done_head;
     pl->done_head = pl->done_tail = NULL;
+    if (pl->notified) {
+        /* workers write the eventfd under mu, so this read consumes
+         * exactly the wakeup for the list just taken */
+        rd = read(pl->evfd, &cnt, sizeof cnt);
+        (void)rd;
+        pl->notified = false;
+    }
     pthread_mutex_unlock(&pl->mu);
     return list;
 }

@@ -1,0 +1,247 @@
+/*
+ * bench_queue - the queue layer next to the raw consumer, same run.
+ *
+ *   bench_queue [broker] [messages] [partitions] [rounds]
+ *
+ * Defaults: $SAMSA_TEST_BOOTSTRAP, 200000 100-byte messages, 4 partitions,
+ * 3 rounds. One topic is written once; each round reads all of it with the
+ * raw consumer (assign, consume, release) and with a queue running a no-op
+ * handler (4 workers, partition order, fresh group), alternating, and the
+ * medians are printed with the queue's cost relative to the raw consumer.
+ * The queue is timed from its first handler call (the raw consumer from
+ * assign: it needs no group join), so the group join is not counted.
+ * Then a 1 ms handler (key order over 1,000 keys, 2,000 messages) with 1,
+ * 4 and 16 workers shows how the pool scales. Prints figures, not a test.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "samsa.h"
+#include "samsa/consumer.h"
+#include "samsa/queue.h"
+
+static const char *broker;
+
+static double now_s(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static samsa_client *client(void)
+{
+    samsa_conf *cf = samsa_conf_new(NULL);
+    samsa_client *c;
+    char err[256];
+
+    if (samsa_conf_set(cf, "bootstrap.servers", broker, err, sizeof err) ||
+        samsa_conf_set(cf, "linger.ms", "10", err, sizeof err)) {
+        fprintf(stderr, "conf: %s\n", err);
+        exit(1);
+    }
+    c = samsa_client_new(cf, err, sizeof err);
+    samsa_conf_destroy(cf);
+    if (!c) {
+        fprintf(stderr, "client: %s\n", err);
+        exit(1);
+    }
+    return c;
+}
+
+static void fill(const char *topic, long n, int parts, int nkeys)
+{
+    samsa_client *c = client();
+    char val[100];
+    long i;
+    int err = samsa_create_topic(c, topic, parts, 1, NULL, 0, 15000);
+
+    if (err) {
+        fprintf(stderr, "create %s: %s\n", topic, samsa_err_name(err));
+        exit(1);
+    }
+    memset(val, 'x', sizeof val);
+    for (i = 0; i < n; i++) {
+        char key[24];
+        samsa_record r;
+
+        memset(&r, 0, sizeof r);
+        snprintf(key, sizeof key, "k%ld", nkeys ? i % nkeys : i);
+        r.topic = topic;
+        r.partition = nkeys ? SAMSA_PARTITION_ANY : (int32_t)(i % parts);
+        r.key = key;
+        r.key_len = strlen(key);
+        r.value = val;
+        r.value_len = sizeof val;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        if ((err = samsa_produce(c, &r, NULL, 10000)) != 0) {
+            fprintf(stderr, "produce: %s\n", samsa_err_name(err));
+            exit(1);
+        }
+    }
+    samsa_flush(c, 120000);
+    samsa_client_destroy(c);
+}
+
+static double raw_round(const char *topic, long n, int parts)
+{
+    samsa_client *c = client();
+    samsa_topic_partition tps[64];
+    samsa_message *ms[256];
+    long got = 0;
+    double t0;
+    int p;
+
+    memset(tps, 0, sizeof tps);
+    for (p = 0; p < parts; p++) {
+        tps[p].topic = topic;
+        tps[p].partition = p;
+        tps[p].offset = SAMSA_OFFSET_BEGINNING;
+        tps[p].leader_epoch = -1;
+    }
+    t0 = now_s();
+    samsa_assign(c, tps, (size_t)parts);
+    while (got < n) {
+        size_t k, m = samsa_consume_batch(c, ms, 256, 1000);
+
+        for (k = 0; k < m; k++) {
+            if (!ms[k]->err)
+                got++;
+            samsa_message_release(ms[k]);
+        }
+    }
+    t0 = now_s() - t0;
+    samsa_client_destroy(c);
+    return (double)n / t0;
+}
+
+typedef struct qrun {
+    atomic_long done;
+    _Atomic double first; /* time of the first handler call */
+    int sleep_us;
+    samsa_queue *q;
+} qrun;
+
+static samsa_queue_result h(void *opaque, samsa_queue_job *job)
+{
+    qrun *r = opaque;
+
+    (void)job;
+    if (atomic_load(&r->done) == 0 && atomic_load(&r->first) == 0)
+        atomic_store(&r->first, now_s());
+    if (r->sleep_us)
+        usleep((useconds_t)r->sleep_us);
+    atomic_fetch_add(&r->done, 1);
+    return SAMSA_QUEUE_OK;
+}
+
+static void *runner(void *arg)
+{
+    qrun *r = arg;
+
+    samsa_queue_run(r->q);
+    return NULL;
+}
+
+static double queue_round(const char *topic, long n, const char *workers,
+                          const char *ordering, int sleep_us)
+{
+    static int gen;
+    samsa_queue_conf *qc = samsa_queue_conf_new(NULL);
+    char err[256], group[300];
+    qrun r;
+    pthread_t th;
+    double t0;
+
+    memset(&r, 0, sizeof r);
+    r.sleep_us = sleep_us;
+    snprintf(group, sizeof group, "%s-bench-%d-%d", topic, (int)getpid(), ++gen);
+    if (samsa_queue_conf_set(qc, "bootstrap.servers", broker, err, sizeof err) ||
+        samsa_queue_conf_set(qc, "group.id", group, err, sizeof err) ||
+        samsa_queue_conf_set(qc, "auto.offset.reset", "earliest", err, sizeof err) ||
+        samsa_queue_conf_set(qc, "queue.workers", workers, err, sizeof err) ||
+        samsa_queue_conf_set(qc, "queue.ordering", ordering, err, sizeof err) ||
+        samsa_queue_conf_set(qc, "queue.topic.create", "false", err, sizeof err)) {
+        fprintf(stderr, "queue conf: %s\n", err);
+        exit(1);
+    }
+    r.q = samsa_queue_new(qc, h, NULL, &r, err, sizeof err);
+    samsa_queue_conf_destroy(qc);
+    if (!r.q || samsa_queue_subscribe(r.q, &topic, 1) != 0) {
+        fprintf(stderr, "queue: %s\n", err);
+        exit(1);
+    }
+    t0 = now_s();
+    pthread_create(&th, NULL, runner, &r);
+    while (atomic_load(&r.done) < n)
+        usleep(1000);
+    /* from the first message: group join time is not the queue's cost */
+    t0 = now_s() - atomic_load(&r.first);
+    samsa_queue_stop(r.q);
+    pthread_join(th, NULL);
+    samsa_queue_destroy(r.q);
+    return (double)n / t0;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int main(int argc, char **argv)
+{
+    long n = argc > 2 ? atol(argv[2]) : 200000;
+    int parts = argc > 3 ? atoi(argv[3]) : 4, rounds = argc > 4 ? atoi(argv[4]) : 3, i;
+    double raw[16], qu[16], rm, qm;
+    char topic[200], ktopic[220];
+    static const char *const workers[] = { "1", "4", "16" };
+    double w1 = 0;
+
+    broker = argc > 1 && argv[1][0] ? argv[1] : getenv("SAMSA_TEST_BOOTSTRAP");
+    if (!broker || n <= 0 || parts < 1 || parts > 64 || rounds < 1 || rounds > 16) {
+        fprintf(stderr, "usage: bench_queue [broker] [messages] [partitions<=64] [rounds<=16]\n");
+        return 2;
+    }
+    snprintf(topic, sizeof topic, "hqueue-bench-%d-%ld", (int)getpid(), (long)time(NULL));
+    fill(topic, n, parts, 0);
+    for (i = 0; i < rounds; i++) {
+        raw[i] = raw_round(topic, n, parts);
+        qu[i] = queue_round(topic, n, "4", "partition", 0);
+        printf("round %d: raw consumer %.0f msg/s, queue (no-op, 4 workers) %.0f msg/s\n", i + 1,
+               raw[i], qu[i]);
+        fflush(stdout);
+    }
+    rm = median(raw, rounds);
+    qm = median(qu, rounds);
+    printf("median over %d rounds, %ld messages x 100 B, %d partitions: raw %.0f msg/s, "
+           "queue %.0f msg/s, queue cost %.1f%%\n", rounds, n, parts, rm, qm,
+           100.0 * (1.0 - qm / rm));
+
+    snprintf(ktopic, sizeof ktopic, "%s-1ms", topic);
+    fill(ktopic, 2000, parts, 1000);
+    for (i = 0; i < 3; i++) {
+        double r = queue_round(ktopic, 2000, workers[i], "key", 1000);
+
+        if (i == 0)
+            w1 = r;
+        printf("1 ms handler, key order, %s worker%s: %.0f msg/s (x%.2f)\n", workers[i],
+               i ? "s" : "", r, r / w1);
+    }
+    return 0;
+}
