@@ -463,12 +463,12 @@ sn_conn *sc_brokers_any_ready(sc_brokers *b)
     }
     if (best || connecting)
         return best;
-    /* nothing ready or on its way: start the next candidate */
+    /* nothing ready or on its way: start the next candidate, brokers and
+     * bootstrap addresses in turn (when every known broker is gone, the
+     * bootstrap list finds the cluster again, as KIP-899's rebootstrap) */
     for (i = 0; i < b->n; i++) {
         sc_bconn *e = b->v[(b->rr + i) % b->n];
-        if (known && e->node_id < 0)
-            continue;
-        if (known && !sc_md_broker(&b->c->md, e->node_id))
+        if (known && e->node_id >= 0 && !sc_md_broker(&b->c->md, e->node_id))
             continue;
         b->rr = (unsigned)((b->rr + i + 1) % b->n);
         if (entry_conn(b, e) == 0)
