@@ -396,6 +396,60 @@ static void test_prefetch_limit(void **state)
     samsa_client_destroy(c);
 }
 
+/* The same with highly compressible data: 20 MB of values that lz4 makes
+ * tiny on the wire must not decompress past the limit. */
+static void test_prefetch_compressed(void **state)
+{
+    static const char *kv[] = { "fetch.buffer.max.bytes", "262144", NULL };
+    const char *boot = bootstrap();
+    char topic[128], path[] = "/tmp/hcons-zip-XXXXXX", cmd[512];
+    samsa_client *c;
+    size_t most = 0;
+    int i, fd, got = 0;
+    FILE *f;
+    samsa_message *m;
+    const int n = 20000;
+    (void)state;
+
+    if (!have_kcat())
+        skip();
+    c = client_new(boot, kv);
+    topic_name(topic, sizeof topic, "zip");
+    assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    for (i = 0; i < n; i++)
+        fprintf(f, "%07d%01000d\n", i, 0);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "kcat -P -b %s -t %s -z lz4 -X linger.ms=20 "
+             "-X batch.num.messages=100 -l %s 2>&1", boot, topic, path);
+    assert_int_equal(system(cmd), 0);
+    unlink(path);
+    assert_int_equal(samsa_start(c), 0);
+    assign_all(c, topic, 2, SAMSA_OFFSET_BEGINNING);
+    for (i = 0; i < 30; i++) {
+        size_t b = samsa_consumer_buffered_bytes(c);
+        if (b > most)
+            most = b;
+        usleep(100000);
+    }
+    print_message("compressed prefetch: at most %zu bytes buffered (limit "
+                  "262144, 20 MB decompressed waiting)\n", most);
+    assert_true(most > 0);
+    /* the limit, one response and one decompressed batch (100 KB) with
+     * its message structs */
+    assert_true(most <= 262144 + 1024 * 1024);
+    while (got < n && (m = samsa_consume(c, 10000)) != NULL) {
+        assert_int_equal(m->err, 0);
+        assert_int_equal(m->value_len, 1007);
+        got++;
+        samsa_message_release(m);
+    }
+    assert_int_equal(got, n);
+    samsa_client_destroy(c);
+}
+
 /* Pausing a partition stops its messages; resuming brings them back. */
 static void test_pause_resume(void **state)
 {
@@ -849,6 +903,7 @@ int main(void)
         cmocka_unit_test(test_read_codecs),
         cmocka_unit_test(test_seek),
         cmocka_unit_test(test_prefetch_limit),
+        cmocka_unit_test(test_prefetch_compressed),
         cmocka_unit_test(test_pause_resume),
         cmocka_unit_test(test_unknown_topic),
         cmocka_unit_test(test_out_of_range),
