@@ -128,6 +128,8 @@ sc_cgrp *sc_cg_get(samsa_client *c)
     cg->generation = -1;
     sc_tpl_init(&cg->owned, c->alloc);
     sc_tpl_init(&cg->pending, c->alloc);
+    sc_tpl_init(&cg->stored_next, c->alloc);
+    sc_tpl_init(&cg->stored_pending, c->alloc);
     sn_timer_init(&cg->retry, c->loop, retry_timer, cg);
     sn_timer_init(&cg->hb, c->loop, hb_timer, cg);
     sn_timer_init(&cg->ac, c->loop, ac_timer, cg);
@@ -190,6 +192,8 @@ void sc_cgrp_destroy(samsa_client *c)
     topics_free(cg);
     sc_tpl_free(&cg->owned);
     sc_tpl_free(&cg->pending);
+    sc_tpl_free(&cg->stored_next);
+    sc_tpl_free(&cg->stored_pending);
     sp_free(cg->alloc, cg->group_id);
     sp_free(cg->alloc, cg->instance_id);
     sp_free(cg->alloc, cg->rack);
@@ -560,6 +564,7 @@ void sc_cg_run(sc_cgrp *cg)
 
     if (c->closing || cg->state == CG_FATAL)
         return;
+    sc_cg_stored_run(cg);
     sc_cg_commit_run(cg);
     switch (cg->state) {
     case CG_WANT_JOIN:

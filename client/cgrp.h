@@ -20,6 +20,12 @@
  *   sc_cgrp_destroy(c)         samsa_client_destroy(), after the broker
  *                              pool is gone (every request callback ran).
  *   sc_cgrp_subscribed(c)      samsa_assign() refuses with STATE when true.
+ *   sc_cgrp_stored_offset(c, p) consumer run, loop thread, under mu, for a
+ *                              partition in SC_POS_NONE: true when the
+ *                              group looks up its committed offset (then
+ *                              it calls sc_off_start and kicks the
+ *                              consumer); false without a group.id (the
+ *                              consumer applies auto.offset.reset).
  *   sc_cgrp_md_changed(c, t, m) sc_client_md_changed(), loop thread: a
  *                              subscribed topic appeared or grew (the
  *                              classic leader rejoins to assign it).
@@ -49,5 +55,7 @@ int sc_cgrp_close(samsa_client *c, int timeout_ms);
 void sc_cgrp_destroy(samsa_client *c);
 bool sc_cgrp_subscribed(const samsa_client *c);
 void sc_cgrp_md_changed(samsa_client *c, const char *topic, unsigned changed);
+struct sc_cpart;
+bool sc_cgrp_stored_offset(samsa_client *c, struct sc_cpart *p);
 
 #endif

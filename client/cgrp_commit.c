@@ -878,3 +878,88 @@ int samsa_committed(samsa_client *c, samsa_topic_partition *tps, size_t n,
     a.sync = true;
     return run_op(&a, tps);
 }
+
+/* ------------------------------------------------------------ assign */
+
+/* Starting offsets of partitions assigned with SAMSA_OFFSET_STORED. */
+static void stored_cb(void *opaque, int err, const samsa_topic_partition *tps,
+                      size_t n)
+{
+    sc_cgrp *cg = opaque;
+    samsa_client *c = cg->c;
+    sc_consumer *cons = c->consumer;
+    size_t i;
+
+    if (!cons)
+        return;
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < n; i++) {
+        sc_cpart *p = sc_cons_find(cons, tps[i].topic, strlen(tps[i].topic),
+                                   tps[i].partition);
+        bool have = !err && !tps[i].err && tps[i].offset >= 0;
+
+        sc_tpl_del(&cg->stored_pending, tps[i].topic, strlen(tps[i].topic),
+                   tps[i].partition);
+        if (!p || p->off.state != SC_POS_NONE)
+            continue; /* unassigned or moved meanwhile */
+        if (sc_off_start(&p->off, have ? tps[i].offset : -1,
+                         have ? tps[i].leader_epoch : -1,
+                         (sc_reset_policy)cg->reset_policy) == SC_POS_FAILED)
+            sc_cons_event(cons, p, p->off.err, -1,
+                          "no committed offset and auto.offset.reset=error");
+    }
+    pthread_mutex_unlock(&c->mu);
+    sc_cons_kick(cons, 0);
+}
+
+void sc_cg_stored_run(sc_cgrp *cg)
+{
+    samsa_topic_partition *tps;
+    sc_cg_commit *op;
+    size_t i;
+
+    if (!cg->stored_next.n)
+        return;
+    tps = sp_calloc(cg->alloc, cg->stored_next.n, sizeof *tps);
+    if (!tps) {
+        sc_cg_retry(cg, cg->retry_ms);
+        return;
+    }
+    sc_tpl_view(&cg->stored_next, tps);
+    op = op_new(cg, OP_FETCH, tps, cg->stored_next.n);
+    sp_free(cg->alloc, tps);
+    if (!op) {
+        sc_cg_retry(cg, cg->retry_ms);
+        return;
+    }
+    for (i = 0; i < cg->stored_next.n; i++)
+        if (sc_tpl_add(&cg->stored_pending, cg->stored_next.v[i].topic,
+                       strlen(cg->stored_next.v[i].topic),
+                       cg->stored_next.v[i].partition) != 0)
+            break; /* a duplicate lookup later at worst */
+    sc_tpl_clear(&cg->stored_next);
+    op->cb = stored_cb;
+    op->opaque = cg;
+    op->deadline = sc_mono_ms() + sc_conf_int(cg->c->conf, SC_REQUEST_TIMEOUT_MS);
+    op_queue(cg, op);
+}
+
+bool sc_cgrp_stored_offset(samsa_client *c, struct sc_cpart *p)
+{
+    const char *g = sc_conf_str(c->conf, SC_GROUP_ID);
+    sc_cgrp *cg;
+    size_t len = strlen(p->topic);
+
+    if (!g || !g[0])
+        return false;
+    cg = sc_cg_get(c);
+    if (!cg)
+        return false;
+    if (sc_tpl_has(&cg->stored_pending, p->topic, len, p->partition) ||
+        sc_tpl_has(&cg->stored_next, p->topic, len, p->partition))
+        return true;
+    if (sc_tpl_add(&cg->stored_next, p->topic, len, p->partition) != 0)
+        return false;
+    sc_cg_retry(cg, 0); /* one lookup for every partition of this run */
+    return true;
+}

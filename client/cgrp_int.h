@@ -113,6 +113,8 @@ typedef struct sc_cgrp {
     struct sc_cg_commit *cq_head, *cq_tail;
     bool commit_inflight;
     struct sc_cg_commit *last_fetch; /* samsa_committed results (metadata) */
+    sc_tpl stored_next;           /* samsa_assign(STORED): to look up */
+    sc_tpl stored_pending;        /* ... looked up now */
 
     /* timers */
     sn_timer retry;               /* runs sc_cg_run */
@@ -187,6 +189,8 @@ int sc_cg_commit_positions(sc_cgrp *cg, const sc_tpl *l);
 void sc_cg_fetch_committed(sc_cgrp *cg);
 void sc_cg_commits_fail_all(sc_cgrp *cg, int err);
 void sc_cg_commit_free_last(sc_cgrp *cg);
+/* Queue one OffsetFetch for cg->stored_next (assign with STORED). */
+void sc_cg_stored_run(sc_cgrp *cg);
 void sc_cg_autocommit_start(sc_cgrp *cg);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "consumer_int.h"
+#include "cgrp.h"
 #include "alloc.h"
 #include "brokers.h"
 #include "fetch_parse.h"
@@ -667,7 +668,7 @@ void sc_cons_run(sc_consumer *cons)
                  "%s [%d]: state %d leader %d fetch %lld position %lld",
                  p->topic, (int)p->partition, (int)o->state, (int)p->leader,
                  (long long)o->fetch_offset, (long long)o->position);
-        if (o->state == SC_POS_NONE) {
+        if (o->state == SC_POS_NONE && !sc_cgrp_stored_offset(c, p)) {
             /* no committed offsets without a group here: the policy */
             if (sc_off_start(o, -1, -1, cons->policy) == SC_POS_FAILED)
                 sc_cons_event(cons, p, o->err, -1,

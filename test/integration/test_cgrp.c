@@ -787,6 +787,41 @@ static void test_commit_explicit(void **state)
     assert_string_equal(tp[0].metadata, "hgroup-meta");
     assert_int_equal(tp[1].offset, SAMSA_OFFSET_INVALID);
     samsa_client_destroy(c);
+
+    /* assign with SAMSA_OFFSET_STORED starts at the committed offset */
+    {
+        samsa_client *a = client_new(kv, NULL);
+        samsa_message *m = NULL;
+        int64_t t0 = now_ms();
+        int i;
+
+        for (i = 0; i < 50; i++) {
+            samsa_record r;
+            char v[16];
+
+            memset(&r, 0, sizeof r);
+            snprintf(v, sizeof v, "m%d", i);
+            r.topic = topic;
+            r.partition = 1;
+            r.value = v;
+            r.value_len = strlen(v);
+            assert_int_equal(samsa_produce(admin, &r, NULL, 10000), 0);
+        }
+        assert_int_equal(samsa_flush(admin, 30000), 0);
+        memset(tp, 0, sizeof tp);
+        tp[0].topic = topic;
+        tp[0].partition = 1;
+        tp[0].offset = SAMSA_OFFSET_STORED;
+        tp[0].leader_epoch = -1;
+        assert_int_equal(samsa_assign(a, tp, 1), 0);
+        while (!m && now_ms() - t0 < 20000)
+            m = samsa_consume(a, 100);
+        assert_non_null(m);
+        assert_int_equal(m->err, 0);
+        assert_int_equal(m->offset, 42);
+        samsa_message_release(m);
+        samsa_client_destroy(a);
+    }
     samsa_delete_topic(admin, topic, 30000);
     samsa_client_destroy(admin);
 }
