@@ -762,6 +762,178 @@ static void test_rebalance(void **state)
     rb_index = NULL;
 }
 
+/* ---- batch handler, outputs, tracing ---- */
+
+#define PL_N 200
+
+typedef struct pl_ctx {
+    const char *out_topic;
+    _Atomic int seen;
+    _Atomic int batches;
+    _Atomic int max_batch;
+} pl_ctx;
+
+static samsa_queue_result pl_batch(void *opaque, samsa_queue_job *job)
+{
+    pl_ctx *x = opaque;
+    size_t i, n = samsa_queue_job_count(job);
+    int cur = atomic_load(&x->max_batch);
+
+    atomic_fetch_add(&x->batches, 1);
+    while ((int)n > cur && !atomic_compare_exchange_weak(&x->max_batch, &cur, (int)n))
+        ;
+    for (i = 0; i < n; i++) {
+        const samsa_message *m = samsa_queue_job_message(job, i);
+        int idx = value_index(m);
+
+        if (i > 0)
+            assert_true(m->offset > samsa_queue_job_message(job, i - 1)->offset);
+        if (idx == 7) {
+            samsa_queue_job_set_result(job, i, SAMSA_QUEUE_FAIL);
+            continue;
+        }
+        atomic_fetch_add(&x->seen, 1);
+    }
+    if (n > 0) {
+        samsa_record out;
+
+        memset(&out, 0, sizeof out);
+        out.topic = x->out_topic;
+        out.partition = SAMSA_PARTITION_ANY;
+        out.value = "derived";
+        out.value_len = 7;
+        out.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        assert_int_equal(samsa_queue_job_produce(job, &out), 0);
+        assert_int_equal(samsa_queue_job_add_header(job, "stage", "2", 1), 0);
+    }
+    return SAMSA_QUEUE_OK;
+}
+
+static bool trace_of(const samsa_message *m, char *trace_id)
+{
+    const void *v;
+    size_t len;
+
+    if (samsa_message_header_find(m, "traceparent", &v, &len) != 0 || len != 55)
+        return false;
+    memcpy(trace_id, (const char *)v + 3, 32);
+    trace_id[32] = '\0';
+    return true;
+}
+
+static void test_batch_pipeline_tracing(void **state)
+{
+    static const char tp[] = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    char topic[128], out_topic[160], dlq[160], group[200], err[256], tid[33];
+    samsa_client *c;
+    samsa_queue_conf *qc;
+    samsa_queue_middleware mw;
+    samsa_message *ms[PL_N + 8];
+    pl_ctx x;
+    pthread_t th;
+    ctx dummy;
+    int i, got, outputs = 0;
+    int64_t t0;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "pipe");
+    snprintf(out_topic, sizeof out_topic, "%s-out", topic);
+    snprintf(dlq, sizeof dlq, "%s.dlq", topic);
+    snprintf(group, sizeof group, "%s-g", topic);
+    c = plain_client();
+    assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 15000), 0);
+    assert_int_equal(samsa_create_topic(c, out_topic, 1, 1, NULL, 0, 15000), 0);
+    for (i = 0; i < PL_N; i++) {
+        samsa_header h = { "traceparent", tp, 55 };
+        char v[16];
+        samsa_record r;
+
+        memset(&r, 0, sizeof r);
+        snprintf(v, sizeof v, "v%d", i);
+        r.topic = topic;
+        r.partition = 0;
+        r.value = v;
+        r.value_len = strlen(v);
+        r.headers = &h;
+        r.nheaders = 1;
+        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
+        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
+    }
+    assert_int_equal(samsa_flush(c, 30000), 0);
+    samsa_client_destroy(c);
+
+    memset(&x, 0, sizeof x);
+    x.out_topic = out_topic;
+    qc = samsa_queue_conf_new(NULL);
+    assert_int_equal(samsa_queue_conf_set(qc, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "group.id", group, err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "auto.offset.reset", "earliest", err, sizeof err), 0);
+    assert_int_equal(samsa_queue_conf_set(qc, "queue.batch.max.messages", "50", err, sizeof err), 0);
+    memset(&dummy, 0, sizeof dummy);
+    dummy.q = samsa_queue_new(qc, NULL, pl_batch, &x, err, sizeof err);
+    assert_non_null(dummy.q);
+    samsa_queue_conf_destroy(qc);
+    mw = samsa_queue_mw_tracing(dummy.q);
+    assert_int_equal(samsa_queue_use(dummy.q, &mw), 0);
+    mw = samsa_queue_mw_timing(dummy.q);
+    assert_int_equal(samsa_queue_use(dummy.q, &mw), 0);
+    {
+        const char *t = topic;
+
+        assert_int_equal(samsa_queue_subscribe(dummy.q, &t, 1), 0);
+    }
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &dummy), 0);
+    t0 = now_ms();
+    for (;;) {
+        samsa_queue_stats st;
+
+        samsa_queue_stats_get(dummy.q, &st, NULL, 0);
+        if ((atomic_load(&x.seen) >= PL_N - 1 && st.dead_lettered == 1) || now_ms() - t0 > 60000)
+            break;
+        usleep(20000);
+    }
+    samsa_queue_stop(dummy.q);
+    pthread_join(th, NULL);
+    assert_int_equal(dummy.run_result, 0);
+    {
+        samsa_queue_stats st;
+
+        assert_int_equal(samsa_queue_stats_get(dummy.q, &st, NULL, 0), 0);
+        assert_int_equal(st.dead_lettered, 1);
+        assert_int_equal(st.processed, PL_N - 1);
+        assert_true(st.handler_us_total > 0);
+    }
+    samsa_queue_destroy(dummy.q);
+    assert_true(atomic_load(&x.max_batch) > 1); /* batches happened */
+    assert_true(atomic_load(&x.max_batch) <= 50);
+
+    /* the DLQ copy of v7 keeps the trace id, with a new parent span */
+    got = read_topic(dlq, 1, ms, 2, 5000, &c);
+    assert_int_equal(got, 1);
+    assert_memory_equal(ms[0]->value, "v7", 2);
+    assert_true(trace_of(ms[0], tid));
+    assert_string_equal(tid, "0af7651916cd43dd8448eb211c80319c");
+    assert_false(header_is(ms[0], "traceparent", tp));
+    assert_true(header_is(ms[0], "stage", "2"));
+    samsa_message_release(ms[0]);
+    samsa_client_destroy(c);
+
+    /* outputs: produced for batches whose messages were all OK, traced */
+    got = read_topic(out_topic, 1, ms, PL_N + 8, 3000, &c);
+    for (i = 0; i < got; i++) {
+        assert_true(trace_of(ms[i], tid));
+        assert_string_equal(tid, "0af7651916cd43dd8448eb211c80319c");
+        assert_true(header_is(ms[i], "stage", "2"));
+        outputs++;
+        samsa_message_release(ms[i]);
+    }
+    samsa_client_destroy(c);
+    assert_true(outputs >= 1);
+    fprintf(stderr, "pipeline: %d batches (max %d), %d outputs\n", atomic_load(&x.batches),
+            atomic_load(&x.max_batch), outputs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -771,6 +943,7 @@ int main(void)
         cmocka_unit_test(test_key_scaling),
         cmocka_unit_test(test_key_order),
         cmocka_unit_test(test_rebalance),
+        cmocka_unit_test(test_batch_pipeline_tracing),
     };
 
     if (getenv("SAMSA_TEST_FILTER"))
