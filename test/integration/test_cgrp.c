@@ -1168,6 +1168,55 @@ static void test_background(void **state)
     samsa_client_destroy(admin);
 }
 
+/* unsubscribe revokes everything and leaves; subscribing again rejoins */
+static void test_resubscribe(void **state)
+{
+    char topic[128], group[128];
+    const char *kv[6], *topics[1];
+    member ms[2];
+    samsa_client *admin;
+    int p, n = 0;
+
+    (void)state;
+    bootstrap();
+    admin = make_topic(topic, sizeof topic, "resub");
+    g_topic = topic;
+    topics[0] = topic;
+    name_of(group, sizeof group, "resub");
+    kv[0] = "group.id";
+    kv[1] = group;
+    kv[2] = NULL;
+    member_start(&ms[0], 0, kv);
+    member_start(&ms[1], 1, kv);
+    settle(ms, 2, NPART / 2, 10, 60000);
+    assert_int_equal(samsa_unsubscribe(ms[1].c), 0);
+    for (p = 0; p < NPART; p++)
+        n += ms[1].owned[p];
+    assert_int_equal(n, 0); /* REVOKED with all of them */
+    /* the other member takes everything */
+    {
+        member one[1];
+        int64_t t0 = now_ms();
+
+        for (;;) {
+            samsa_poll(ms[0].c, 5);
+            samsa_poll(ms[1].c, 5);
+            drain(&ms[0], 10);
+            one[0] = ms[0];
+            if (balanced(one, 1, NPART))
+                break;
+            if (now_ms() - t0 > 60000)
+                fail_msg("the remaining member did not get every partition");
+        }
+    }
+    assert_int_equal(samsa_subscribe(ms[1].c, topics, 1), 0);
+    settle(ms, 2, NPART / 2, 10, 60000);
+    member_stop(&ms[1]);
+    member_stop(&ms[0]);
+    samsa_delete_topic(admin, topic, 30000);
+    samsa_client_destroy(admin);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1231,7 @@ int main(void)
         cmocka_unit_test(test_cooperative),
         cmocka_unit_test(test_cooperative_sticky_keeps),
         cmocka_unit_test(test_static_member),
+        cmocka_unit_test(test_resubscribe),
         cmocka_unit_test(test_killed_member),
         cmocka_unit_test(test_kcat_interop),
         cmocka_unit_test(test_kip848),
