@@ -409,118 +409,139 @@ static void expire(sc_producer *p, int64_t now, int64_t *wake)
     }
 }
 
+/* May pq send its head now (in-flight and resync rules)? */
+static bool pq_may_send(const sc_producer *p, const sc_pq *pq)
+{
+    if (p->idempotent)
+        return !(pq->resync && pq->inflight > 0) && pq->inflight < 5;
+    return pq->inflight < p->max_inflight;
+}
+
+/* The READY connection of node with room for one more request, or NULL. */
+static sn_conn *node_conn(sc_producer *p, int32_t node, bool *need_md)
+{
+    sc_node_inflight *ni = node_slot(p, node);
+    sn_conn *conn = sc_brokers_conn(p->c->brokers, node);
+
+    if (!conn)
+        *need_md = true; /* leader not in the broker list */
+    if (!ni || !conn || sn_conn_get_state(conn) != SN_CONN_READY ||
+        ni->n >= p->max_inflight)
+        return NULL; /* an UP event or a response kicks the sender again */
+    return conn;
+}
+
+/*
+ * One pass: the first partition with a ready head and a usable leader
+ * picks the node; then every other ready head led by that node joins, at
+ * most one batch per partition, within message.max.bytes. Returns the
+ * number collected into coll (0: nothing more to send this run).
+ */
+static int collect(sc_producer *p, int64_t now, int64_t *wake, bool *need_md,
+                   sc_batch **coll, int32_t *node_out, sn_conn **conn_out)
+{
+    samsa_client *c = p->c;
+    int32_t node = -1, i;
+    size_t ti, bytes = 0;
+    int n = 0;
+
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        const sc_topic_md *tm;
+        if (!t->known || t->npqs == 0)
+            continue;
+        tm = sc_md_topic(&c->md, t->name, t->namelen);
+        if (!tm)
+            continue;
+        for (i = 0; i < t->npqs && i < tm->npartitions; i++) {
+            sc_pq *pq = t->pqs[i];
+            int32_t leader = tm->parts[i].leader;
+            sc_batch *b;
+            if (!pq || !pq->head)
+                continue;
+            if (leader < 0) {
+                *need_md = true; /* no leader yet: the refresher paces it */
+                continue;
+            }
+            if ((node >= 0 && leader != node) || !pq_may_send(p, pq))
+                continue;
+            b = sc_acc_ready(p, pq, now, wake);
+            if (!b)
+                continue;
+            if (node < 0) {
+                *conn_out = node_conn(p, leader, need_md);
+                if (!*conn_out)
+                    continue;
+                node = leader;
+            }
+            if (n == MAX_PER_REQ ||
+                (n > 0 && bytes + b->w.len > (size_t)p->msg_max))
+                continue;
+            if (pq->resync && pq->inflight == 0)
+                pq->resync = false;
+            sc_acc_pop(pq);
+            pq->inflight++;
+            coll[n++] = b;
+            bytes += b->w.len;
+        }
+    }
+    *node_out = node;
+    return n;
+}
+
+/* Earliest linger or retry deadline of a partition head; notes topics
+ * whose records wait for metadata. */
+static int64_t next_wake(sc_producer *p, int64_t now, int64_t wake,
+                         bool *need_md)
+{
+    size_t ti;
+    int32_t i;
+
+    for (ti = 0; ti < p->ntopics; ti++) {
+        sc_ptopic *t = p->tlist[ti];
+        if (!t->known && t->pending.len > 0)
+            *need_md = true;
+        for (i = 0; i < t->npqs; i++) {
+            const sc_batch *h = t->pqs[i] ? t->pqs[i]->head : NULL;
+            if (!h)
+                continue;
+            if (!h->closed && h->created_ms + p->linger_ms < wake)
+                wake = h->created_ms + p->linger_ms;
+            if (h->retry_at_ms > now && h->retry_at_ms < wake)
+                wake = h->retry_at_ms;
+        }
+    }
+    return wake;
+}
+
 void sc_sender_run(sc_producer *p)
 {
     samsa_client *c = p->c;
     int64_t now = sn_loop_now_update(c->loop);
     int64_t wake = INT64_MAX;
     sc_batch *coll[MAX_PER_REQ];
-    size_t ti, k;
-    int32_t i;
-    bool can_send, need_md = false;
+    bool need_md = false;
+    int k;
 
     p->kick = false;
     if (c->closing)
         return;
     expire(p, now, &wake);
     sc_producer_expire_pending(p, now, &wake);
-    can_send = !p->fatal && sc_idem_ready(p);
+    if (!p->fatal && sc_idem_ready(p)) {
+        /* one request per pass; each pass sends at least one batch */
+        for (k = 0; k < 1000; k++) {
+            int32_t node;
+            sn_conn *conn = NULL;
+            int n = collect(p, now, &wake, &need_md, coll, &node, &conn);
+            if (n == 0)
+                break;
+            send_node(p, node, conn, coll, n);
+        }
+    }
     if (p->pid_retry_at > now && p->pid_retry_at < wake)
         wake = p->pid_retry_at;
-    /* one pass per leader node: collect its ready heads */
-    for (k = 0; can_send; k++) {
-        int32_t node = -1;
-        sn_conn *conn = NULL;
-        sc_node_inflight *ni = NULL;
-        int n = 0;
-        size_t bytes = 0;
-        bool any = false;
-
-        for (ti = 0; ti < p->ntopics; ti++) {
-            sc_ptopic *t = p->tlist[ti];
-            const sc_topic_md *tm;
-            if (!t->known || t->npqs == 0)
-                continue;
-            tm = sc_md_topic(&c->md, t->name, t->namelen);
-            if (!tm)
-                continue;
-            for (i = 0; i < t->npqs && i < tm->npartitions; i++) {
-                sc_pq *pq = t->pqs[i];
-                int32_t leader = tm->parts[i].leader;
-                sc_batch *b;
-                if (!pq || !pq->head)
-                    continue;
-                if (leader < 0) {
-                    /* no leader yet: ask again (the refresher paces it) */
-                    need_md = true;
-                    continue;
-                }
-                if (node >= 0 && leader != node)
-                    continue;
-                if (p->idempotent) {
-                    if (pq->resync && pq->inflight > 0)
-                        continue;
-                    if (pq->inflight >= 5)
-                        continue;
-                } else if (pq->inflight >= p->max_inflight) {
-                    continue;
-                }
-                if (node < 0) {
-                    /* first candidate decides the node of this pass */
-                    b = sc_acc_ready(p, pq, now, &wake);
-                    if (!b)
-                        continue;
-                    ni = node_slot(p, leader);
-                    conn = sc_brokers_conn(c->brokers, leader);
-                    if (!conn)
-                        need_md = true; /* leader not in the broker list */
-                    if (!ni || !conn ||
-                        sn_conn_get_state(conn) != SN_CONN_READY ||
-                        ni->n >= p->max_inflight) {
-                        /* node busy or not connected: skip it this run
-                         * (an UP event or a response kicks us again) */
-                        continue;
-                    }
-                    node = leader;
-                } else {
-                    b = sc_acc_ready(p, pq, now, &wake);
-                    if (!b)
-                        continue;
-                }
-                if (n > 0 && bytes + b->w.len > (size_t)p->msg_max)
-                    continue;
-                if (n == MAX_PER_REQ)
-                    continue;
-                if (pq->resync && pq->inflight == 0)
-                    pq->resync = false;
-                sc_acc_pop(pq);
-                pq->inflight++;
-                coll[n++] = b;
-                bytes += b->w.len;
-                any = true;
-            }
-        }
-        if (!any)
-            break;
-        send_node(p, node, conn, coll, n);
-        if (k > 1000)
-            break;
-    }
-    /* when to run again */
-    for (ti = 0; ti < p->ntopics; ti++) {
-        sc_ptopic *t = p->tlist[ti];
-        if (!t->known && t->pending.len > 0)
-            need_md = true; /* records wait for this topic's metadata */
-        for (i = 0; i < t->npqs; i++) {
-            sc_pq *pq = t->pqs[i];
-            if (pq && pq->head && !pq->head->closed &&
-                pq->head->created_ms + p->linger_ms < wake)
-                wake = pq->head->created_ms + p->linger_ms;
-            if (pq && pq->head && pq->head->retry_at_ms > now &&
-                pq->head->retry_at_ms < wake)
-                wake = pq->head->retry_at_ms;
-        }
-    }
+    wake = next_wake(p, now, wake, &need_md);
     if (need_md)
         sc_mdr_refresh(c->mdr);
     sn_timer_stop(&p->timer);
