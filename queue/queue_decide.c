@@ -1,6 +1,34 @@
-/* queue/queue_decide.c - what a finished attempt leads to (see
- * queue_int.h). Pure: the dispatcher's policy in one place, unit-tested. */
+/* queue/queue_decide.c - what a finished attempt leads to, and reading
+ * the numbers in the queue's own headers (see queue_int.h). Pure: the
+ * dispatcher's policy in one place, unit-tested and fuzzed. */
 #include "queue_int.h"
+#include "samsa/error.h"
+
+int sq_parse_dec(const void *v, size_t len, int64_t *out)
+{
+    const char *s = v;
+    int64_t x = 0;
+    size_t i = 0;
+    bool neg = false;
+
+    if (!s || len == 0 || len > 20)
+        return SAMSA_ERR_MALFORMED;
+    if (s[0] == '-') {
+        neg = true;
+        i = 1;
+        if (len == 1)
+            return SAMSA_ERR_MALFORMED;
+    }
+    for (; i < len; i++) {
+        int d = s[i] - '0';
+
+        if (d < 0 || d > 9 || x > (INT64_MAX - d) / 10)
+            return SAMSA_ERR_MALFORMED;
+        x = x * 10 + d;
+    }
+    *out = neg ? -x : x;
+    return 0;
+}
 
 static int exhausted(const sq_conf_vals *v)
 {

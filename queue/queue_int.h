@@ -291,6 +291,9 @@ enum sq_action {
     SQ_ACT_BLOCK,
     SQ_ACT_STOP
 };
+/* A decimal header value (optional '-', digits only, no overflow) into
+ * *out: 0 or MALFORMED. Values come from the wire: nothing is trusted. */
+int sq_parse_dec(const void *v, size_t len, int64_t *out);
 /* result of attempt `attempt` of a message that came from retry level
  * `level` (-1 = main topic). */
 int sq_decide(const sq_conf_vals *v, samsa_queue_result result,

@@ -25,26 +25,10 @@ static char *dup_n(const samsa_allocator *a, const char *s, size_t n)
 static bool header_i64(const samsa_message *m, const char *name, int64_t *out)
 {
     const void *v;
-    size_t len, i;
-    int64_t x = 0;
-    bool neg = false;
+    size_t len;
 
-    if (samsa_message_header_find(m, name, &v, &len) != 0 || !v || len == 0 ||
-        len > 19)
-        return false;
-    for (i = 0; i < len; i++) {
-        char ch = ((const char *)v)[i];
-
-        if (i == 0 && ch == '-' && len > 1) {
-            neg = true;
-            continue;
-        }
-        if (ch < '0' || ch > '9')
-            return false;
-        x = x * 10 + (ch - '0');
-    }
-    *out = neg ? -x : x;
-    return true;
+    return samsa_message_header_find(m, name, &v, &len) == 0 &&
+           sq_parse_dec(v, len, out) == 0;
 }
 
 int sq_job_read_retry_headers(sq_job *job, size_t i)
