@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "samsa_test.h"
@@ -64,6 +65,8 @@ typedef struct mock {
     int fatal_req;     /* INVALID_PRODUCER_EPOCH */
     int reject_req;    /* MESSAGE_TOO_LARGE for that batch */
     int garbage_req;   /* append, then answer with an undecodable body */
+    int leaderless_md; /* this many Metadata answers without a leader */
+    int md_reqs;
 } mock;
 
 static void send_resp(int fd, int16_t key, int16_t ver, int32_t corr,
@@ -206,6 +209,10 @@ static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
         pp.partition_index = 0;
         pp.leader_id = 1;
         pp.leader_epoch = 0;
+        if (++m->md_reqs <= m->leaderless_md) {
+            pp.error_code = SAMSA_ERR_LEADER_NOT_AVAILABLE;
+            pp.leader_id = -1;
+        }
         pp.replica_nodes.count = 1;
         pp.replica_nodes.items = &one;
         pp.isr_nodes.count = 1;
@@ -571,6 +578,21 @@ static void test_garbage_answer_is_retried(void **state)
     mock_stop(&m);
 }
 
+static void test_leaderless_partition_waits_for_metadata(void **state)
+{
+    mock m;
+    reports rep;
+    time_t t0 = time(NULL);
+
+    (void)state;
+    mock_start(&m);
+    m.leaderless_md = 4; /* e.g. right after creation or an election */
+    run_case(&m, &rep, 0);
+    assert_true(m.md_reqs > 4);
+    assert_true(time(NULL) - t0 < 5); /* not the 5-minute periodic refresh */
+    mock_stop(&m);
+}
+
 static void test_unknown_producer_id_bumps_epoch(void **state)
 {
     mock m;
@@ -756,6 +778,7 @@ int main(void)
         cmocka_unit_test(test_retriable_errors_keep_order),
         cmocka_unit_test(test_lost_response_is_deduplicated),
         cmocka_unit_test(test_garbage_answer_is_retried),
+        cmocka_unit_test(test_leaderless_partition_waits_for_metadata),
         cmocka_unit_test(test_unknown_producer_id_bumps_epoch),
         cmocka_unit_test(test_out_of_order_at_expected_bumps),
         cmocka_unit_test(test_rejected_batch_reported_rest_delivered),
