@@ -66,6 +66,7 @@ typedef struct mock {
     int reject_req;    /* MESSAGE_TOO_LARGE for that batch */
     int garbage_req;   /* append, then answer with an undecodable body */
     int leaderless_md; /* this many Metadata answers without a leader */
+    int empty_md;      /* this many with the topic still being created */
     int md_reqs;
 } mock;
 
@@ -218,7 +219,9 @@ static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
         pp.isr_nodes.count = 1;
         pp.isr_nodes.items = &one;
         tp.name = sp_str_of("t");
-        tp.partitions.count = 1;
+        tp.partitions.count = m->md_reqs <= m->empty_md ? 0 : 1;
+        if (tp.partitions.count == 0)
+            tp.error_code = SAMSA_ERR_LEADER_NOT_AVAILABLE;
         tp.partitions.items = &pp;
         tp.topic_authorized_operations = INT32_MIN;
         mr.brokers.count = 1;
@@ -593,6 +596,21 @@ static void test_leaderless_partition_waits_for_metadata(void **state)
     mock_stop(&m);
 }
 
+static void test_topic_being_created_waits_for_metadata(void **state)
+{
+    mock m;
+    reports rep;
+    time_t t0 = time(NULL);
+
+    (void)state;
+    mock_start(&m);
+    m.empty_md = 4; /* LEADER_NOT_AVAILABLE, no partitions yet */
+    run_case(&m, &rep, 0);
+    assert_true(m.md_reqs > 4);
+    assert_true(time(NULL) - t0 < 5);
+    mock_stop(&m);
+}
+
 static void test_unknown_producer_id_bumps_epoch(void **state)
 {
     mock m;
@@ -779,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_lost_response_is_deduplicated),
         cmocka_unit_test(test_garbage_answer_is_retried),
         cmocka_unit_test(test_leaderless_partition_waits_for_metadata),
+        cmocka_unit_test(test_topic_being_created_waits_for_metadata),
         cmocka_unit_test(test_unknown_producer_id_bumps_epoch),
         cmocka_unit_test(test_out_of_order_at_expected_bumps),
         cmocka_unit_test(test_rejected_batch_reported_rest_delivered),
