@@ -43,7 +43,7 @@
 typedef struct mock {
     int lfd, port;
     pthread_t th;
-    volatile int stop;
+    int stop; /* __atomic */
     pthread_mutex_t mu;
     /* producer state for the one partition */
     int16_t cur_epoch;
@@ -319,7 +319,7 @@ static void *mock_main(void *arg)
     mconn cs[8];
     int nc = 0, i;
 
-    while (!m->stop) {
+    while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
         struct pollfd pf[9];
         pf[0].fd = m->lfd;
         pf[0].events = POLLIN;
@@ -415,7 +415,7 @@ static void mock_stop(mock *m)
 {
     int i;
 
-    m->stop = 1;
+    __atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
     pthread_join(m->th, NULL);
     close(m->lfd);
     for (i = 0; i < m->nlog; i++)
