@@ -20,6 +20,7 @@ struct sc_mdr {
     int64_t last_ms;    /* when the last request was sent */
     unsigned generation;
     unsigned failures;  /* consecutive failed refreshes */
+    unsigned streak;    /* back-to-back asked refreshes (KIP-580 backoff) */
 };
 
 static void mdr_send(sc_mdr *m);
@@ -38,8 +39,10 @@ static int64_t backoff_ms(const sc_mdr *m)
 {
     int64_t b = sc_conf_int(m->c->conf, SC_RETRY_BACKOFF_MS);
     int64_t max = sc_conf_int(m->c->conf, SC_RETRY_BACKOFF_MAX_MS);
-    unsigned f = m->failures < 16 ? m->failures : 16;
+    unsigned f = m->failures + m->streak;
 
+    if (f > 16)
+        f = 16;
     b <<= f;
     return b > max ? max : b;
 }
@@ -299,9 +302,18 @@ static void mdr_send(sc_mdr *m)
         schedule_next(m);
         return;
     }
+    {
+        /* asked again right after the last one: back off exponentially,
+         * up to retry.backoff.max.ms, until the asks stop (KIP-580) */
+        int64_t now = sn_loop_now(c->loop);
+        if (now - m->last_ms < 2 * backoff_ms(m) + 50)
+            m->streak++;
+        else
+            m->streak = 0;
+        m->last_ms = now;
+    }
     m->in_flight = true;
     m->asked = false;
-    m->last_ms = sn_loop_now(c->loop);
     sc_debug(&c->log, SC_DBG_METADATA, "metadata",
              "Metadata v%d for %zu topic(s)", (int)v, n);
 }
@@ -341,6 +353,7 @@ int sc_mdr_want(sc_mdr *m, const char *topic, size_t len)
     rc = sc_strmap_put(&m->want, topic, len, (void *)1);
     if (rc)
         return rc;
+    m->streak = 0; /* a new topic is wanted soon */
     sc_mdr_refresh(m);
     return 0;
 }
