@@ -720,6 +720,42 @@ static void test_partitioners_and_log_append_time(void **state)
     samsa_client_destroy(c);
 }
 
+/* Partitions added while producing are used once metadata shows them. */
+static void test_partitions_added(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    char topic[128];
+    samsa_delivery d;
+    samsa_record r;
+    samsa_client *c;
+    int i, high = 0;
+
+    (void)state;
+    topic_name(topic, sizeof topic, "grow");
+    c = client(bs, NULL, "metadata.max.age.ms", "500", "partitioner", "round_robin", NULL);
+    assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
+    memset(&r, 0, sizeof r);
+    r.topic = topic;
+    r.partition = SAMSA_PARTITION_ANY;
+    r.value = "g";
+    r.value_len = 1;
+    r.timestamp_ms = -1;
+    for (i = 0; i < 4; i++) {
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+        assert_true(d.partition < 2);
+    }
+    assert_int_equal(samsa_create_partitions(c, topic, 4, 30000), 0);
+    for (i = 0; i < 100 && high == 0; i++) {
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+        if (d.partition >= 2)
+            high++;
+        else
+            usleep(50000);
+    }
+    assert_true(high > 0);
+    samsa_client_destroy(c);
+}
+
 static void test_unknown_topic_no_autocreate(void **state)
 {
     const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
@@ -1026,6 +1062,7 @@ int main(void)
         cmocka_unit_test(test_blocking_on_full_buffer),
         cmocka_unit_test(test_acks_and_security),
         cmocka_unit_test(test_partitioners_and_log_append_time),
+        cmocka_unit_test(test_partitions_added),
         cmocka_unit_test(test_unknown_topic_no_autocreate),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_topic_deleted_mid_run),
