@@ -243,6 +243,7 @@ void samsa_queue_destroy(samsa_queue *q)
     sq_lanes_destroy(q->lanes);
     for (i = 0; i < q->nparts; i++) {
         sq_tracker_free(&q->parts[i]->tr);
+        sp_free(a, q->parts[i]->skip);
         sp_free(a, q->parts[i]->topic);
         sp_free(a, q->parts[i]);
     }

@@ -131,6 +131,66 @@ out:
     sp_free(q->alloc, meta);
 }
 
+#define SQ_SKIP_RUNS 64
+
+void sq_load_meta(samsa_queue *q)
+{
+    samsa_topic_partition *tps;
+    sq_part **ps;
+    uint32_t *gens;
+    size_t i, n = 0;
+
+    for (i = 0; i < q->nparts; i++)
+        n += q->parts[i]->need_meta;
+    if (n == 0)
+        return;
+    tps = sp_calloc(q->alloc, n, sizeof *tps);
+    ps = sp_calloc(q->alloc, n, sizeof *ps);
+    gens = sp_calloc(q->alloc, n, sizeof *gens);
+    n = 0;
+    for (i = 0; tps && ps && gens && i < q->nparts; i++) {
+        sq_part *p = q->parts[i];
+
+        if (!p->need_meta)
+            continue;
+        p->need_meta = false;
+        tps[n].topic = p->topic;
+        tps[n].partition = p->partition;
+        tps[n].leader_epoch = -1;
+        ps[n] = p;
+        gens[n] = p->gen;
+        n++;
+    }
+    /* callbacks may run while this waits: gens tell what changed */
+    if (n && samsa_committed(q->c, tps, n, 5000) == 0) {
+        for (i = 0; i < n; i++) {
+            sq_part *p = ps[i];
+            sq_run runs[SQ_SKIP_RUNS];
+            size_t nr = 0;
+            int64_t frontier;
+            bool trunc;
+
+            if (p->gen != gens[i] || !p->owned || tps[i].err || !tps[i].metadata ||
+                sq_commit_meta_decode(tps[i].metadata, strlen(tps[i].metadata), &frontier,
+                                      runs, SQ_SKIP_RUNS, &nr, &trunc) != 0 ||
+                frontier != tps[i].offset || nr == 0)
+                continue;
+            sp_free(q->alloc, p->skip);
+            p->skip = sp_calloc(q->alloc, nr, sizeof *p->skip);
+            if (p->skip) {
+                memcpy(p->skip, runs, nr * sizeof *runs);
+                p->nskip = nr;
+            }
+        }
+    }
+    for (i = 0; ps && i < n; i++)
+        if (ps[i]->held_head && ps[i]->gen == gens[i])
+            sq_part_drain_held(q, ps[i]);
+    sp_free(q->alloc, tps);
+    sp_free(q->alloc, ps);
+    sp_free(q->alloc, gens);
+}
+
 int sq_store_load(samsa_queue *q, samsa_topic_partition *tps, size_t n)
 {
     char reset[32] = "latest";

@@ -22,6 +22,7 @@
 #include "lanes.h"
 #include "offset_store.h"
 #include "offset_tracker.h"
+#include "commit_meta.h"
 #include "retry_backoff.h"
 
 #define SQ_MAX_LEVELS     8
@@ -158,6 +159,9 @@ typedef struct sq_part {
                                       a retry-topic message not yet due */
     int64_t due_wall;      /* the held head's due time (wall ms), 0 = none */
     uint32_t nheld;        /* messages held */
+    bool need_meta;        /* read the commit metadata before admitting */
+    sq_run *skip;          /* offsets done by the previous owner (owned) */
+    size_t nskip;
     bool paused;
     uint32_t worker_jobs;  /* jobs with workers */
     uint32_t waiting_retry;
@@ -224,7 +228,7 @@ struct samsa_queue {
     int64_t completions;
     int64_t last_stats_ms;
     uint64_t processed, retried, dead_lettered, dropped_late, commits,
-        internal_errors;
+        internal_errors, skipped;
     atomic_uint_fast64_t handler_us_total, handler_us_max;
 
     pthread_mutex_t smu;
@@ -313,6 +317,9 @@ void sq_rebalance_cb(void *opaque, samsa_client *c, samsa_rebalance_event ev,
 /* Commit every owned partition whose frontier moved (only `only` when
  * not NULL). */
 void sq_commit(samsa_queue *q, sq_part *only);
+/* Read the commit metadata of partitions assigned with need_meta (not
+ * from a callback: it waits for the coordinator). */
+void sq_load_meta(samsa_queue *q);
 /* Starting offsets from the store for assign mode. */
 int sq_store_load(samsa_queue *q, samsa_topic_partition *tps, size_t n);
 void sq_stats_refresh(samsa_queue *q);

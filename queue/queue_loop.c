@@ -333,7 +333,8 @@ static size_t intake(samsa_queue *q)
             samsa_message_release(ms[i]);
             continue;
         }
-        if (p->level < 0 && (q->batch || q->v.ordering == SQ_ORDER_PARTITION))
+        if (p->level < 0 && (q->batch || q->v.ordering == SQ_ORDER_PARTITION) &&
+            (q->batch || (!p->need_meta && p->nskip == 0)))
             while (j < n && (int64_t)run < (q->batch ? q->v.batch_max : SQ_CHAIN_MAX) &&
                    !ms[j]->err &&
                    ms[j]->partition == p->partition && !strcmp(ms[j]->topic, p->topic)) {
@@ -398,6 +399,7 @@ void sq_rebalance_cb(void *opaque, samsa_client *c, samsa_rebalance_event ev,
             p->committed = p->commit_sent = -1;
             p->paused = true; /* force a resume: a pause may survive a rebalance */
             sq_part_pause(q, p, false);
+            p->need_meta = q->v.commit_metadata && q->group;
         }
         return;
     }
@@ -484,6 +486,8 @@ static size_t step(samsa_queue *q, int timeout)
     (void)samsa_poll(q->pc, 0);
     done = sq_pool_take_done(q, 0);
     sq_process_done(q, done);
+    if (!q->stopping)
+        sq_load_meta(q);
     got = q->stopping ? 0 : intake(q);
     for (i = 0; i < q->nparts; i++) {
         sq_part *p = q->parts[i];
@@ -540,6 +544,13 @@ static void shutdown_queue(samsa_queue *q)
         step(q, 10);
     }
     sq_commit(q, NULL);
+    /* what finishes from here on (workers are joined below) came too late:
+     * it is dropped and counted, and the revoke in samsa_close commits
+     * nothing more */
+    for (i = 0; i < q->nparts; i++) {
+        q->parts[i]->owned = false;
+        q->parts[i]->gen++;
+    }
     sq_pool_stop(q);
     /* jobs no worker started, or finished after the deadline */
     sq_process_done(q, sq_pool_take_done(q, 0));

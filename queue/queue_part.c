@@ -126,6 +126,12 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
     p->held_tail = NULL;
     p->due_wall = 0;
     p->nheld = 0;
+    if (reset) {
+        sp_free(q->alloc, p->skip);
+        p->skip = NULL;
+        p->nskip = 0;
+        p->need_meta = false;
+    }
     sq_lanes_drop_partition(q->lanes, p->slot, drop_job, q);
     p->waiting_retry = 0;
     if (reset)
@@ -144,7 +150,18 @@ static void hold_pause(samsa_queue *q, sq_part *p, int why)
         sq_part_pause(q, p, true);
 }
 
-/* 0: in the lanes; 1: not due yet; QUEUE_FULL: no space. */
+static bool skipped(const sq_part *p, int64_t off)
+{
+    size_t i;
+
+    for (i = 0; i < p->nskip; i++)
+        if (off >= p->skip[i].first && off - p->skip[i].first < p->skip[i].count)
+            return true;
+    return false;
+}
+
+/* 0: in the lanes (or skipped); 1: not due yet; 2: waiting for the commit
+ * metadata; QUEUE_FULL: no space. */
 static int admit(samsa_queue *q, sq_part *p, sq_job *job)
 {
     const samsa_message *m = job->msgs[0].m;
@@ -152,6 +169,19 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
     size_t keylen = 0, i;
     int err;
 
+    if (p->need_meta)
+        return 2;
+    if (p->nskip && job->n == 1 && skipped(p, m->offset)) {
+        /* finished by the previous owner (its commit metadata says so) */
+        if ((uint64_t)p->tr.count + 1 > p->tr.cap)
+            return SAMSA_ERR_QUEUE_FULL;
+        if (sq_tracker_add(&p->tr, m->offset) == 0 && sq_tracker_done(&p->tr, m->offset) == 0)
+            q->completions++;
+        sq_tracker_set_position(&p->tr, m->offset + 1);
+        q->skipped++;
+        sq_job_free(job);
+        return 0;
+    }
     if (job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
         return 1;
     /* the tracker also holds finished offsets above the frontier: no
@@ -179,19 +209,22 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
 void sq_part_drain_held(samsa_queue *q, sq_part *p)
 {
     while (p->held_head) {
-        sq_job *job = p->held_head;
-        int r = admit(q, p, job);
+        sq_job *job = p->held_head, *next = job->next;
+        uint32_t n = (uint32_t)job->n;
+        int r;
 
+        job->next = NULL;
+        r = admit(q, p, job); /* may free job (a skipped message) */
         if (r != 0) {
+            job->next = next;
             p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
             hold_pause(q, p, r);
             return;
         }
-        p->held_head = job->next;
-        if (!p->held_head)
+        p->held_head = next;
+        if (!next)
             p->held_tail = NULL;
-        job->next = NULL;
-        p->nheld -= (uint32_t)job->n;
+        p->nheld -= n;
     }
     p->due_wall = 0;
     sq_part_pause(q, p, false);

@@ -96,7 +96,10 @@ static void make_topic(const char *topic, int nparts, int n, int nkeys)
         if (err)
             fail_msg("produce: %s", samsa_err_name(err));
     }
-    assert_int_equal(samsa_flush(c, 60000), 0);
+    err = samsa_flush(c, 120000);
+    if (err)
+        fail_msg("flush of %s: %s with %zu records outstanding (%s)", topic,
+                 samsa_err_name(err), samsa_outstanding(c), samsa_client_errstr(c));
     samsa_client_destroy(c);
 }
 
@@ -123,6 +126,8 @@ typedef struct ctx {
     int transient;              /* index that RETRYs twice then OK */
     int always_retry;           /* index that always RETRYs */
     int sleep_us;
+    int slow;                   /* index that sleeps slow_us (0 = none) */
+    int slow_us;
     _Atomic int ok_total;
     _Atomic int dlq_events;
     _Atomic int order_errors;
@@ -179,6 +184,8 @@ static samsa_queue_result handler(void *opaque, samsa_queue_job *job)
     atomic_store(&x->last_ms[i], now_ms());
     if (x->sleep_us)
         usleep((useconds_t)x->sleep_us);
+    if (x->slow_us && i == x->slow)
+        usleep((useconds_t)x->slow_us);
     if (x->last_off && m->key) {
         char kb[16];
         size_t kl = m->key_len < sizeof kb - 1 ? m->key_len : sizeof kb - 1;
@@ -237,7 +244,10 @@ static samsa_queue *queue_new(ctx *x, const char *topic, const char *const *kv)
     assert_non_null(qc);
     static int groups;
 
-    snprintf(group, sizeof group, "%s-g%d", topic, ++groups);
+    if (getenv("HQ_SAME_GROUP"))
+        snprintf(group, sizeof group, "%s-g", topic);
+    else
+        snprintf(group, sizeof group, "%s-g%d", topic, ++groups);
     assert_int_equal(samsa_queue_conf_set(qc, "bootstrap.servers", bootstrap(), err, sizeof err), 0);
     assert_int_equal(samsa_queue_conf_set(qc, "group.id", group, err, sizeof err), 0);
     assert_int_equal(samsa_queue_conf_set(qc, "auto.offset.reset", "earliest", err, sizeof err), 0);
@@ -762,6 +772,47 @@ static void test_rebalance(void **state)
     rb_index = NULL;
 }
 
+/* A new owner skips what the previous one finished above its frontier. */
+static void test_commit_metadata(void **state)
+{
+    const char *kv[] = { "queue.workers", "4", "queue.ordering", "none",
+                         "queue.commit.metadata", "true", "queue.commit.interval.ms", "100",
+                         "queue.shutdown.timeout.ms", "300", NULL };
+    char topic[128];
+    ctx a, b;
+    int i, n = 50;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "meta");
+    make_topic(topic, 1, n, 5);
+    setenv("HQ_SAME_GROUP", "1", 1);
+    ctx_init(&a, n);
+    a.slow = 0;
+    a.slow_us = 3000000; /* v0 is still running when A stops */
+    queue_new(&a, topic, kv);
+    target_ok = n - 1;
+    target_dlq = 0;
+    run_until(&a, reached, 60000);
+    for (i = 1; i < n; i++)
+        assert_int_equal(atomic_load(&a.seen[i]), 1);
+    samsa_queue_destroy(a.q);
+
+    ctx_init(&b, n);
+    queue_new(&b, topic, kv);
+    target_ok = 1;
+    run_until(&b, reached, 60000);
+    usleep(200000);
+    unsetenv("HQ_SAME_GROUP");
+    assert_int_equal(atomic_load(&b.seen[0]), 1);
+    for (i = 1; i < n; i++)
+        if (atomic_load(&b.attempts[i]))
+            fail_msg("v%d was done by the first owner but handled again", i);
+    samsa_queue_destroy(b.q);
+    ctx_free(&a);
+    ctx_free(&b);
+}
+
 /* ---- batch handler, outputs, tracing ---- */
 
 #define PL_N 200
@@ -944,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_key_order),
         cmocka_unit_test(test_rebalance),
         cmocka_unit_test(test_batch_pipeline_tracing),
+        cmocka_unit_test(test_commit_metadata),
     };
 
     if (getenv("SAMSA_TEST_FILTER"))
