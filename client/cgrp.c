@@ -141,6 +141,9 @@ sc_cgrp *sc_cg_get(samsa_client *c)
     s = sc_conf_str(c->conf, SC_CLIENT_RACK);
     if (s && s[0])
         cg->rack = dup_str(c->alloc, s, strlen(s));
+    s = sc_conf_str(c->conf, SC_GROUP_REMOTE_ASSIGNOR);
+    if (s && s[0])
+        cg->remote_assignor = dup_str(c->alloc, s, strlen(s));
     cg->kip848 = sc_conf_enum(c->conf, SC_GROUP_PROTOCOL) == 1;
     cg->session_ms = (int)sc_conf_int(c->conf, SC_SESSION_TIMEOUT_MS);
     cg->heartbeat_ms = (int)sc_conf_int(c->conf, SC_HEARTBEAT_INTERVAL_MS);
@@ -197,6 +200,7 @@ void sc_cgrp_destroy(samsa_client *c)
     sp_free(cg->alloc, cg->group_id);
     sp_free(cg->alloc, cg->instance_id);
     sp_free(cg->alloc, cg->rack);
+    sp_free(cg->alloc, cg->remote_assignor);
     sp_free(cg->alloc, cg->member_id);
     sp_free(cg->alloc, cg);
     c->cgrp = NULL;
@@ -628,6 +632,8 @@ static void hb_timer(sn_timer *t)
         cg->generation = -1;
         sc_cg_rejoin(cg, "session timed out");
     } else if (cg->state == CG_STABLE && !cg->hb_inflight) {
+        if (cg->md_missing && cg->is_leader)
+            sc_mdr_refresh(cg->c->mdr); /* until the topic shows up */
         if (cg->kip848)
             sc_cg_kip848_heartbeat(cg);
         else

@@ -509,8 +509,12 @@ static int leader_assign(sc_cgrp *cg, sp_arena *arena, sp_writer *ws,
             ntopics++;
         }
     }
-    if (missing && sn_loop_now(c->loop) - cg->assign_wait_since < CG_MD_WAIT_MS)
-        return CG_WAIT;
+    cg->md_missing = missing; /* the heartbeat timer keeps asking */
+    if (missing) {
+        sc_mdr_refresh(c->mdr); /* rate-limited by retry.backoff.ms */
+        if (sn_loop_now(c->loop) - cg->assign_wait_since < CG_MD_WAIT_MS)
+            return CG_WAIT;
+    }
     memset(&in, 0, sizeof in);
     in.members = ms;
     in.nmembers = (size_t)cg->nmembers;

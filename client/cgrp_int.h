@@ -56,6 +56,7 @@ typedef struct sc_cgrp {
     char *group_id;
     char *instance_id;            /* NULL = dynamic member */
     char *rack;                   /* NULL = none */
+    char *remote_assignor;        /* group.remote.assignor; NULL = default */
     bool kip848;                  /* group.protocol=consumer */
     const sc_assignor *assignors[SC_CGRP_MAX_ASSIGNORS];
     size_t nassignors;
@@ -80,6 +81,7 @@ typedef struct sc_cgrp {
     const sc_assignor *chosen;    /* from the JoinGroup answer */
     bool cooperative;             /* every listed assignor is cooperative */
     bool is_leader;               /* classic: this member assigns */
+    bool md_missing;              /* leader assigned without some topics */
     bool hb_inflight;
     bool leave_inflight;
     bool rejoin_asap;             /* cooperative: rejoin after revoking */

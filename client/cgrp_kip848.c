@@ -2,8 +2,8 @@
  * client/cgrp_kip848.c - the KIP-848 consumer group protocol
  * (group.protocol=consumer): one ConsumerGroupHeartbeat loop joins,
  * heartbeats, receives the broker-computed assignment and acknowledges
- * it; see cgrp_int.h. The broker's default assignor is used
- * (group.remote.assignor is not a samsa property yet).
+ * it; see cgrp_int.h. group.remote.assignor picks the broker's assignor
+ * (sent with every full heartbeat); empty = the broker's default.
  *
  * Reconciling: the target assignment comes as topic ids; partitions no
  * longer in it are revoked (REVOKED callback, auto-commit first), the new
@@ -73,7 +73,7 @@ static int enc_cgh(sp_writer *w, int16_t v, const void *arg)
     req.rack_id = sp_str_of(cg->rack);
     req.rebalance_timeout_ms = a->epoch >= 0 ? cg->max_poll_ms : -1;
     req.subscribed_topic_regex = sp_str_of(NULL);
-    req.server_assignor = sp_str_of(NULL);
+    req.server_assignor = sp_str_of(a->full ? cg->remote_assignor : NULL);
     if (a->full) {
         req.subscribed_topic_names.count = (int32_t)cg->ntopics;
         req.subscribed_topic_names.items = a->topics;

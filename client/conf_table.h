@@ -130,6 +130,8 @@
       "Static membership id (KIP-345); empty = dynamic member.")                           \
     X(GROUP_PROTOCOL, "group.protocol", ENUM, "classic", 0, 0, "classic|consumer", 0,        \
       "classic (JoinGroup/SyncGroup) or consumer (KIP-848 ConsumerGroupHeartbeat).")       \
+    X(GROUP_REMOTE_ASSIGNOR, "group.remote.assignor", STR, "", 0, 0, NULL, 0,              \
+      "group.protocol=consumer: the broker's assignor to use (uniform, range); empty = the broker's default.") \
     X(PARTITION_ASSIGNMENT_STRATEGY, "partition.assignment.strategy", LIST, "range,cooperative-sticky", 0, 0, "range|roundrobin|cooperative-sticky", 0, \
       "Assignors in order of preference (classic protocol).")                              \
     X(SESSION_TIMEOUT_MS, "session.timeout.ms", INT, "45000", 1, 3600000, NULL, 0,          \

@@ -264,8 +264,10 @@ static void check_exactly_once(int per_part_total)
 
     for (p = 0; p < NPART; p++)
         for (o = 0; o < per_part_total; o++) {
-            if (seen[p][o] == 0)
-                lost++;
+            if (seen[p][o] == 0) {
+                if (lost++ < 5)
+                    fprintf(stderr, "lost: partition %d offset %d\n", p, o);
+            }
             else if (seen[p][o] > 1)
                 dup++;
         }
@@ -413,6 +415,16 @@ static void test_kip848(void **state)
     (void)state;
     bootstrap();
     membership("kip848", extra);
+}
+
+static void test_kip848_range(void **state)
+{
+    static const char *const extra[] = { "group.protocol", "consumer",
+                                         "group.remote.assignor", "range", NULL };
+
+    (void)state;
+    bootstrap();
+    membership("kip848-range", extra);
 }
 
 /* cooperative-sticky: the first member keeps 3 of its 6 partitions when a
@@ -1236,6 +1248,7 @@ int main(void)
         cmocka_unit_test(test_kcat_interop),
         cmocka_unit_test(test_kip848),
         cmocka_unit_test(test_kip848_keeps),
+        cmocka_unit_test(test_kip848_range),
         cmocka_unit_test(test_kip848_static_member),
         cmocka_unit_test(test_kip848_killed_member),
     };
