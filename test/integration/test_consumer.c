@@ -238,6 +238,38 @@ static void test_read_codecs(void **state)
         read_codec(codecs[i], 100000, i % 2 == 1);
 }
 
+/* Big Fetch responses over TLS with SCRAM (SASL_SSL): partial TLS records
+ * and large frames on the same path as plaintext. */
+static void test_read_sasl_ssl(void **state)
+{
+    const char *boot = bootstrap();
+    const char *sboot = st_require_env("SAMSA_TEST_SASL_SSL_BOOTSTRAP");
+    const char *ca = st_require_env("SAMSA_TEST_CA");
+    const char *user = st_require_env("SAMSA_TEST_SASL_USER");
+    const char *pass = st_require_env("SAMSA_TEST_SASL_PASSWORD");
+    const char *kv[] = { "security.protocol", "SASL_SSL",
+                         "sasl.mechanism", "SCRAM-SHA-512",
+                         "sasl.username", user, "sasl.password", pass,
+                         "ssl.ca.location", ca, NULL };
+    char topic[128];
+    samsa_client *c;
+    int got;
+    (void)state;
+
+    if (!have_kcat())
+        skip();
+    c = client_new(boot, NULL);
+    topic_name(topic, sizeof topic, "tls");
+    assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
+    samsa_client_destroy(c);
+    kcat_produce(boot, topic, 50000, "none");
+    c = client_new(sboot, kv);
+    assign_all(c, topic, 3, SAMSA_OFFSET_BEGINNING);
+    got = read_all(c, 50000, 3, 60000);
+    assert_int_equal(got, 50000);
+    samsa_client_destroy(c);
+}
+
 /* Seek by offset, to the end, and by timestamp, on records with known
  * timestamps written by samsa's producer. */
 static void test_seek(void **state)
@@ -901,6 +933,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_none),
         cmocka_unit_test(test_read_codecs),
+        cmocka_unit_test(test_read_sasl_ssl),
         cmocka_unit_test(test_seek),
         cmocka_unit_test(test_prefetch_limit),
         cmocka_unit_test(test_prefetch_compressed),
