@@ -664,10 +664,12 @@ void sc_cons_run(sc_consumer *cons)
         sc_cpart *p = cons->parts[i];
         sc_offsets *o = &p->off;
 
-        sc_debug(&c->log, SC_DBG_CONSUMER, "consumer",
-                 "%s [%d]: state %d leader %d fetch %lld position %lld",
-                 p->topic, (int)p->partition, (int)o->state, (int)p->leader,
-                 (long long)o->fetch_offset, (long long)o->position);
+        if (o->state != SC_POS_VALID)
+            sc_debug(&c->log, SC_DBG_CONSUMER, "consumer",
+                     "%s [%d]: state %d leader %d fetch %lld position %lld",
+                     p->topic, (int)p->partition, (int)o->state,
+                     (int)p->leader, (long long)o->fetch_offset,
+                     (long long)o->position);
         if (o->state == SC_POS_NONE && !sc_cgrp_stored_offset(c, p)) {
             /* no committed offsets without a group here: the policy */
             if (sc_off_start(o, -1, -1, cons->policy) == SC_POS_FAILED)
