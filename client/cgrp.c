@@ -585,8 +585,9 @@ void sc_cg_run(sc_cgrp *cg)
     case CG_STABLE:
         if (cg->pending_set && !cg->fetch_inflight)
             sc_cg_fetch_committed(cg);
-        if (cg->kip848 && cg->kip848_ack && !cg->hb_inflight)
-            sc_cg_kip848_heartbeat(cg); /* ack the reconciled assignment */
+        if (cg->kip848 && cg->kip848_ack && !cg->hb_inflight &&
+            !sc_cg_commits_pending(cg))
+            sc_cg_kip848_heartbeat(cg); /* ack: after the revoke commits */
         if (cg->rejoin_asap && !cg->pending_set && !sc_cg_commits_pending(cg))
             sc_cg_rejoin(cg, "cooperative: revoked partitions to hand over");
         break;

@@ -296,7 +296,10 @@ static void send_cgh(sc_cgrp *cg, int32_t epoch, bool leaving)
     /* as Java: the full state when joining, after a change of the
      * subscription or the owned partitions; the broker answers a full
      * request with the assignment again */
-    a.full = epoch >= 0 && (epoch == 0 || cg->kip848_ack || cg->kip848_send_full);
+    a.full = epoch >= 0 && (epoch == 0 || cg->kip848_send_full ||
+                            (cg->kip848_ack && !sc_cg_commits_pending(cg)));
+    /* (the ack waits until commits made on revoke are stored, so the
+     * next owner reads them) */
     a.topics = sp_calloc(cg->alloc, cg->ntopics + 1, sizeof *a.topics);
     if (!a.topics || owned_runs(cg, &a.owned, &parts, &a.nowned) != 0) {
         sp_free(cg->alloc, a.topics);
