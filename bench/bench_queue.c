@@ -173,6 +173,27 @@ static double queue_round(const char *topic, long n, const char *workers,
         fprintf(stderr, "queue conf: %s\n", err);
         exit(1);
     }
+    /* BENCH_QUEUE_CONF="name=value,name=value" for experiments */
+    if (getenv("BENCH_QUEUE_CONF")) {
+        char buf[512], *save = NULL, *kv;
+
+        snprintf(buf, sizeof buf, "%s", getenv("BENCH_QUEUE_CONF"));
+        for (kv = strtok_r(buf, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {
+            char *eq = strchr(kv, '=');
+
+            if (eq) {
+                *eq = '\0';
+                if (samsa_queue_conf_set(qc, kv, eq + 1, err, sizeof err) != 0) {
+                    fprintf(stderr, "queue conf: %s\n", err);
+                    exit(1);
+                }
+            }
+        }
+    }
+    if (0) {
+        fprintf(stderr, "queue conf: %s\n", err);
+        exit(1);
+    }
     r.q = samsa_queue_new(qc, h, NULL, &r, err, sizeof err);
     samsa_queue_conf_destroy(qc);
     if (!r.q || samsa_queue_subscribe(r.q, &topic, 1) != 0) {
@@ -187,6 +208,14 @@ static double queue_round(const char *topic, long n, const char *workers,
     t0 = now_s() - atomic_load(&r.first);
     samsa_queue_stop(r.q);
     pthread_join(th, NULL);
+    if (getenv("BENCH_QUEUE_STATS")) {
+        samsa_queue_stats st;
+
+        samsa_queue_stats_get(r.q, &st, NULL, 0);
+        fprintf(stderr, "  (processed %llu, commits %llu, pauses %llu)\n",
+                (unsigned long long)st.processed, (unsigned long long)st.commits,
+                (unsigned long long)st.pauses);
+    }
     samsa_queue_destroy(r.q);
     return (double)n / t0;
 }

@@ -254,6 +254,7 @@ void sq_stats_refresh(samsa_queue *q)
     q->snap.dead_lettered = q->dead_lettered;
     q->snap.dropped_late = q->dropped_late;
     q->snap.commits = q->commits;
+    q->snap.pauses = q->pauses;
     q->snap.internal_errors = q->internal_errors;
     q->snap.blocked_lanes = ls.blocked;
     q->snap.npartitions = k;

@@ -228,7 +228,7 @@ struct samsa_queue {
     int64_t completions;
     int64_t last_stats_ms;
     uint64_t processed, retried, dead_lettered, dropped_late, commits,
-        internal_errors, skipped;
+        internal_errors, skipped, pauses;
     atomic_uint_fast64_t handler_us_total, handler_us_max;
 
     pthread_mutex_t smu;

@@ -68,9 +68,9 @@ sq_part *sq_part_get(samsa_queue *q, const char *topic, int32_t partition)
         return NULL;
     len = strlen(topic);
     p->topic = sp_alloc(q->alloc, len + 1);
-    /* room for lane_capacity outstanding plus finished ones held behind a
-     * slow message (key and none modes finish out of order) */
-    cap = 4 * (uint64_t)q->v.lane_capacity * (uint64_t)q->v.batch_max + 16;
+    /* room for lane_capacity outstanding plus as many finished ones held
+     * behind a slow message (key and none modes finish out of order) */
+    cap = 2 * (uint64_t)q->v.lane_capacity * (uint64_t)q->v.batch_max + 16;
     if (cap > SQ_LANES_MAX_CAPACITY)
         cap = SQ_LANES_MAX_CAPACITY;
     if (!p->topic || sq_tracker_init(&p->tr, q->alloc, (uint32_t)cap) != 0) {
@@ -99,8 +99,10 @@ void sq_part_pause(samsa_queue *q, sq_part *p, bool on)
     tp.topic = p->topic;
     tp.partition = p->partition;
     tp.leader_epoch = -1;
-    if ((on ? samsa_pause(q->c, &tp, 1) : samsa_resume(q->c, &tp, 1)) == 0)
+    if ((on ? samsa_pause(q->c, &tp, 1) : samsa_resume(q->c, &tp, 1)) == 0) {
         p->paused = on;
+        q->pauses += on;
+    }
 }
 
 static void drop_job(void *ctx, void *item)
@@ -138,15 +140,14 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
         sq_tracker_reset(&p->tr);
 }
 
-/* Held messages past which a partition is paused. Pausing drops what the
- * consumer prefetched for it (fetched again on resume), so a partition
- * is not paused for every short stall: a few held messages are cheap and
- * the consumer's fetch.buffer.max.bytes bounds them anyway. */
-#define SQ_HOLD_PAUSE 1024
-
+/* A partition is paused once it holds queue.lane.capacity messages that
+ * did not fit. Pausing drops what the consumer prefetched for it (fetched
+ * again on resume), so it is not done for every short stall: held
+ * messages are cheap and the consumer's fetch.buffer.max.bytes bounds
+ * them anyway. */
 static void hold_pause(samsa_queue *q, sq_part *p, int why)
 {
-    if (why == 1 || p->nheld >= SQ_HOLD_PAUSE)
+    if (why == 1 || (int64_t)p->nheld >= q->v.lane_capacity)
         sq_part_pause(q, p, true);
 }
 

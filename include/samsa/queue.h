@@ -254,6 +254,7 @@ typedef struct samsa_queue_stats {
     uint64_t dead_lettered;
     uint64_t dropped_late;  /* results for partitions no longer owned */
     uint64_t commits;       /* commits sent */
+    uint64_t pauses;        /* partitions paused for lack of room */
     uint64_t internal_errors;
     uint64_t handler_us_total, handler_us_max; /* timing middleware */
     uint32_t blocked_lanes;
