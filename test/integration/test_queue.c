@@ -813,6 +813,66 @@ static void test_commit_metadata(void **state)
     ctx_free(&b);
 }
 
+/* queue.on.exhausted=block keeps the lane blocked (visible in the stats)
+ * while other partitions flow; =stop ends run() with SAMSA_ERR_STOPPED and
+ * a message naming the failed offset. */
+static void test_exhausted_block_stop(void **state)
+{
+    const char *kv_block[] = { "queue.workers", "2", "queue.on.exhausted", "block",
+                               "queue.retry.initial.delay.ms", "20",
+                               "queue.retry.max.delay.ms", "50", NULL };
+    const char *kv_stop[] = { "queue.workers", "2", "queue.on.exhausted", "stop",
+                              "queue.retry.max.attempts", "2",
+                              "queue.retry.initial.delay.ms", "10", NULL };
+    char topic[128];
+    samsa_queue_stats st;
+    pthread_t th;
+    ctx x;
+    int i, n = 60;
+    int64_t t0;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "exh");
+    make_topic(topic, 2, n, 6);
+
+    ctx_init(&x, n);
+    x.poison = 10;
+    queue_new(&x, topic, kv_block);
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &x), 0);
+    t0 = now_ms();
+    do {
+        usleep(50000);
+        samsa_queue_stats_get(x.q, &st, NULL, 0);
+    } while ((atomic_load(&x.attempts[10]) < 5 || st.blocked_lanes == 0) &&
+             now_ms() - t0 < 30000);
+    samsa_queue_stop(x.q);
+    pthread_join(th, NULL);
+    assert_int_equal(x.run_result, 0);
+    assert_true(atomic_load(&x.attempts[10]) >= 5); /* still retrying */
+    assert_true(st.blocked_lanes >= 1);
+    assert_int_equal(st.dead_lettered, 0);
+    assert_int_equal(atomic_load(&x.seen[10]), 0);
+    samsa_queue_destroy(x.q);
+    ctx_free(&x);
+
+    ctx_init(&x, n);
+    x.poison = 10;
+    queue_new(&x, topic, kv_stop);
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &x), 0);
+    t0 = now_ms();
+    pthread_join(th, NULL); /* stops by itself */
+    assert_int_equal(x.run_result, SAMSA_ERR_STOPPED);
+    assert_non_null(strstr(samsa_queue_errstr(x.q), "poison pill"));
+    assert_non_null(strstr(samsa_queue_errstr(x.q), "queue.on.exhausted=stop"));
+    assert_non_null(strstr(samsa_queue_errstr(x.q), topic));
+    assert_int_equal(atomic_load(&x.attempts[10]), 1); /* FAIL: no retries */
+    samsa_queue_destroy(x.q);
+    for (i = 0; i < n; i++)
+        assert_true(atomic_load(&x.seen[i]) <= 1);
+    ctx_free(&x);
+}
+
 /* ---- batch handler, outputs, tracing ---- */
 
 #define PL_N 200
@@ -996,6 +1056,7 @@ int main(void)
         cmocka_unit_test(test_rebalance),
         cmocka_unit_test(test_batch_pipeline_tracing),
         cmocka_unit_test(test_commit_metadata),
+        cmocka_unit_test(test_exhausted_block_stop),
     };
 
     if (getenv("SAMSA_TEST_FILTER"))
