@@ -79,8 +79,11 @@ if [ -n "${SAMSA_BENCH_BOOTSTRAP:-}" ]; then
     BOOT=$SAMSA_BENCH_BOOTSTRAP
 else
     say "starting the harness broker (${broker_env[*]})"
-    env "${broker_env[@]}" "$root/test/broker/kafka.sh" start >&2
     own_broker=1
+    # once seen: the node died at launch with an empty log; a second try worked
+    env "${broker_env[@]}" "$root/test/broker/kafka.sh" start >&2 ||
+        { say "broker start failed; trying once more"; sleep 5
+          env "${broker_env[@]}" "$root/test/broker/kafka.sh" start >&2; }
     BOOT=127.0.0.1:${BENCH_BROKER_PORT:-39300}
 fi
 export SAMSA_BENCH_BOOTSTRAP=$BOOT
@@ -297,7 +300,9 @@ python3 "$here/report.py" --runs "$runs" --out "$OUT" --static "$OUT/static.json
     --machine "$machine" --broker "Apache Kafka $kafka_version (KRaft, one node, $BOOT)" \
     --params "N=$N, rounds=$ROUNDS, produce rows with ${PRODUCE_PROPS:-each client default}, latency ${LAT_RATE} msg/s for ${LAT_SECONDS} s, idle ${IDLE_SECONDS} s, Java tools kafka-tools $TOOLS_VERSION$([ "$java_ok" = 1 ] || echo ' (not run)')"
 if command -v gnuplot >/dev/null && [ -s "$OUT/chart.dat" ]; then
-    gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/results.png'" "$here/chart.gp" ||
+    # a client with no figures (Java in --quick) leaves an empty column
+    gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/results.png'" "$here/chart.gp" \
+        2> >(grep -v -e 'no valid points' -e '^ *$' -e '^ *\^' -e 'line [0-9]*: *$' >&2) ||
         say "gnuplot failed"
 fi
 say "wrote $OUT/results.md, results.json$([ -f "$OUT/results.png" ] && echo ', results.png')"
