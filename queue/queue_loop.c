@@ -157,9 +157,9 @@ void sq_job_advance(samsa_queue *q, sq_job *job)
 
     if (job->pending > 0)
         return;
-    if (!job_live(job) || q->stopping) {
+    if (!job_live(job)) {
         for (i = 0; i < job->n; i++)
-            if (job->msgs[i].state != SQ_M_DONE && job_live(job) == false)
+            if (job->msgs[i].state != SQ_M_DONE)
                 q->dropped_late++;
         sq_job_retire(q, job);
         return;
@@ -179,6 +179,11 @@ void sq_job_advance(samsa_queue *q, sq_job *job)
         if (job->out_failed && !job->err[0])
             snprintf(job->err, sizeof job->err, "an output record was not delivered");
         job->out_failed = false;
+    }
+    if (q->stopping) {
+        /* stopping: what finished counts; no new copies or retries */
+        sq_job_retire(q, job);
+        return;
     }
     for (i = 0; i < job->n; i++)
         if (job->msgs[i].state == SQ_M_ROUTE) {
