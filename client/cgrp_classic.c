@@ -88,6 +88,8 @@ static void go_fatal(sc_cgrp *cg, int err, const char *what)
            "group %s: %s failed for good: %s (%s)", cg->group_id, what,
            samsa_err_name(err), samsa_err_str(err));
     sc_cg_lost(cg, "fatal group error: partitions lost");
+    sc_client_fail(cg->c, err, "group %s: %s failed: %s", cg->group_id, what,
+                   samsa_err_name(err));
     cg->state = CG_FATAL;
     cg->fatal_err = err;
     atomic_store(&cg->idle, true);

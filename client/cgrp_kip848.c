@@ -136,6 +136,8 @@ static void cgh_error(sc_cgrp *cg, int err, const char *msg)
            "failed for good: %s %s", cg->group_id, samsa_err_name(err),
            msg ? msg : "");
     sc_cg_lost(cg, "fatal group error: partitions lost");
+    sc_client_fail(c, err, "group %s: ConsumerGroupHeartbeat failed: %s",
+                   cg->group_id, samsa_err_name(err));
     cg->state = CG_FATAL;
     cg->fatal_err = err;
     atomic_store(&cg->idle, true);

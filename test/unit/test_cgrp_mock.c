@@ -650,6 +650,7 @@ static void test_static_fenced(void **state)
     assert_int_equal(joins, 1);
     assert_int_equal(m.hbs, 3); /* stopped */
     pthread_mutex_unlock(&m.mu);
+    assert_non_null(strstr(samsa_client_errstr(c), "FENCED_INSTANCE_ID"));
     assert_int_equal(samsa_subscribe(c, topics, 1), SAMSA_ERR_STATE);
     assert_int_equal(samsa_close(c, 5000), 0);
     pthread_mutex_lock(&m.mu);
