@@ -860,6 +860,8 @@ static void rejoin_post(void *arg)
     samsa_client *c = arg;
     sc_cgrp *cg = c->cgrp;
 
+    if (cg)
+        atomic_store(&cg->rejoin_posted, false);
     if (!cg || c->closing || cg->closing || !cg->ntopics)
         return;
     if (cg->state == CG_IDLE && atomic_exchange(&cg->left_for_poll, false)) {
@@ -880,8 +882,10 @@ void sc_cgrp_polled(samsa_client *c)
     if (!cg)
         return;
     atomic_store(&cg->last_poll_ms, sc_mono_ms());
-    if (atomic_load(&cg->left_for_poll))
-        sn_loop_post(c->loop, rejoin_post, c);
+    if (atomic_load(&cg->left_for_poll) &&
+        !atomic_exchange(&cg->rejoin_posted, true) &&
+        sn_loop_post(c->loop, rejoin_post, c) != 0)
+        atomic_store(&cg->rejoin_posted, false);
 }
 
 void samsa_conf_set_rebalance_cb(samsa_conf *conf, samsa_rebalance_cb *cb,

@@ -88,6 +88,7 @@ typedef struct sc_cgrp {
     bool closing;                 /* leaving (close or unsubscribe) */
     bool applying;                /* inside our own samsa_assign() */
     _Atomic bool left_for_poll;   /* left for max.poll.interval.ms */
+    _Atomic bool rejoin_posted;   /* one rejoin_post in the loop's queue */
     _Atomic bool idle;            /* leaving finished (waiters read it) */
     int fatal_err;
     int64_t last_hb_ok;           /* monotonic ms of the last good heartbeat */
