@@ -95,7 +95,9 @@ typedef struct sq_ackref {
 typedef struct sq_msgref {
     samsa_message *m;
     uint32_t attempt;      /* 1 on the first try */
-    char *otopic;          /* original topic (owned) */
+    char *otopic;          /* original topic: the message's own topic, or
+                              owned (otopic_owned) when read from headers */
+    bool otopic_owned;
     int32_t opart;
     int64_t ooff;
     int level;             /* retry level the message came from, -1 = main */
@@ -128,7 +130,8 @@ typedef struct samsa_queue_job {
     samsa_queue_result result;
     char err[256];
     size_t nhdrs;
-    samsa_header hdrs[SQ_MAX_ADDED_HDRS]; /* names and values owned */
+    samsa_header *hdrs;    /* SQ_MAX_ADDED_HDRS, allocated on the first add;
+                              names and values owned */
     sq_output *outs, *outs_tail;
     size_t nouts;
     uint32_t pending;      /* produces in flight */

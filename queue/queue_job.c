@@ -45,8 +45,10 @@ int sq_job_read_retry_headers(sq_job *job, size_t i)
 
         if (!t)
             return SAMSA_ERR_NO_MEMORY;
-        sp_free(job->q->alloc, r->otopic);
+        if (r->otopic_owned)
+            sp_free(job->q->alloc, r->otopic);
         r->otopic = t;
+        r->otopic_owned = true;
     }
     if (header_i64(m, "retry-original-partition", &x) && x >= 0 && x <= INT32_MAX)
         r->opart = (int32_t)x;
@@ -97,8 +99,8 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
         r->level = p->level;
         r->ack.job = job;
         r->ack.idx = (int)i;
-        r->otopic = dup_n(q->alloc, m[i]->topic, strlen(m[i]->topic));
-        if (!r->otopic || (p->level >= 0 && sq_job_read_retry_headers(job, i) != 0)) {
+        r->otopic = (char *)m[i]->topic; /* lives as long as the message */
+        if (p->level >= 0 && sq_job_read_retry_headers(job, i) != 0) {
             size_t k;
 
             for (k = i + 1; k < n; k++)
@@ -141,12 +143,14 @@ void sq_job_free(sq_job *job)
         job->all_next->all_prev = job->all_prev;
     for (i = 0; i < job->n; i++) {
         samsa_message_release(job->msgs[i].m);
-        sp_free(a, job->msgs[i].otopic);
+        if (job->msgs[i].otopic_owned)
+            sp_free(a, job->msgs[i].otopic);
     }
     for (i = 0; i < job->nhdrs; i++) {
         sp_free(a, (void *)job->hdrs[i].name);
         sp_free(a, (void *)job->hdrs[i].value);
     }
+    sp_free(a, job->hdrs);
     while (job->outs) {
         sq_output *o = job->outs;
 
@@ -239,6 +243,11 @@ int samsa_queue_job_add_header(samsa_queue_job *jb, const char *name,
     if (job->nhdrs == SQ_MAX_ADDED_HDRS)
         return SAMSA_ERR_LIMIT;
     a = job->q->alloc;
+    if (!job->hdrs) {
+        job->hdrs = sp_calloc(a, SQ_MAX_ADDED_HDRS, sizeof *job->hdrs);
+        if (!job->hdrs)
+            return SAMSA_ERR_NO_MEMORY;
+    }
     h = &job->hdrs[job->nhdrs];
     h->name = dup_n(a, name, strlen(name));
     h->value = value ? dup_n(a, value, value_len) : NULL;

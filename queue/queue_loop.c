@@ -128,7 +128,8 @@ static uint32_t compact_for_retry(samsa_queue *q, sq_job *job)
 
         if (r->state == SQ_M_DONE) {
             samsa_message_release(r->m);
-            sp_free(q->alloc, r->otopic);
+            if (r->otopic_owned)
+                sp_free(q->alloc, r->otopic);
             continue;
         }
         if (r->state == SQ_M_RETRY) { /* not those a chain did not reach */

@@ -819,8 +819,9 @@ static void test_commit_metadata(void **state)
 static void test_exhausted_block_stop(void **state)
 {
     const char *kv_block[] = { "queue.workers", "2", "queue.on.exhausted", "block",
-                               "queue.retry.initial.delay.ms", "20",
-                               "queue.retry.max.delay.ms", "50", NULL };
+                               "queue.retry.initial.delay.ms", "300",
+                               "queue.retry.max.delay.ms", "300",
+                               "queue.retry.jitter", "0", NULL };
     const char *kv_stop[] = { "queue.workers", "2", "queue.on.exhausted", "stop",
                               "queue.retry.max.attempts", "2",
                               "queue.retry.initial.delay.ms", "10", NULL };
@@ -844,12 +845,12 @@ static void test_exhausted_block_stop(void **state)
     do {
         usleep(50000);
         samsa_queue_stats_get(x.q, &st, NULL, 0);
-    } while ((atomic_load(&x.attempts[10]) < 5 || st.blocked_lanes == 0) &&
+    } while ((atomic_load(&x.attempts[10]) < 4 || st.blocked_lanes == 0) &&
              now_ms() - t0 < 30000);
     samsa_queue_stop(x.q);
     pthread_join(th, NULL);
     assert_int_equal(x.run_result, 0);
-    assert_true(atomic_load(&x.attempts[10]) >= 5); /* still retrying */
+    assert_true(atomic_load(&x.attempts[10]) >= 4); /* still retrying */
     assert_true(st.blocked_lanes >= 1);
     assert_int_equal(st.dead_lettered, 0);
     assert_int_equal(atomic_load(&x.seen[10]), 0);

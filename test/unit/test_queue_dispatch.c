@@ -271,6 +271,7 @@ static void test_job_accessors(void **state)
 
     q->alloc = NULL;
     job->msgs[0].otopic = strdup("orders");
+    job->msgs[0].otopic_owned = true;
     job->msgs[0].opart = 3;
     job->msgs[0].ooff = 42;
     job->msgs[0].attempt = 2;
