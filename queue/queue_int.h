@@ -248,6 +248,8 @@ int64_t sq_now_us(void);
 /* queue_pool.c */
 int sq_pool_start(samsa_queue *q);
 void sq_pool_submit(samsa_queue *q, sq_job *job);
+/* Several at once (linked through next, tail->next NULL): one lock. */
+void sq_pool_submit_list(samsa_queue *q, sq_job *head, sq_job *tail, int n);
 /* Take the done list (NULL when empty); wait up to timeout_ms (0 = no
  * wait) for one when it is empty. */
 sq_job *sq_pool_take_done(samsa_queue *q, int timeout_ms);

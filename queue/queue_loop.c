@@ -278,6 +278,8 @@ void sq_process_done(samsa_queue *q, sq_job *list)
 static void dispatch(samsa_queue *q)
 {
     int64_t now = sq_now_ms();
+    sq_job *head = NULL, *tail = NULL;
+    int n = 0;
     void *item;
     sq_lane *lane;
 
@@ -294,11 +296,24 @@ static void dispatch(samsa_queue *q)
         }
         for (i = 0; i < job->n; i++)
             route |= job->msgs[i].state == SQ_M_ROUTE;
-        if (route)
+        if (route) {
             sq_job_advance(q, job);
+            continue;
+        }
+        job->next = NULL;
+        if (tail)
+            tail->next = job;
         else
-            sq_pool_submit(q, job);
+            head = job;
+        tail = job;
+        /* hand over in batches: workers start while the rest is sorted */
+        if (++n == 64) {
+            sq_pool_submit_list(q, head, tail, n);
+            head = tail = NULL;
+            n = 0;
+        }
     }
+    sq_pool_submit_list(q, head, tail, n);
 }
 
 static void message_event(samsa_queue *q, samsa_message *m)

@@ -170,17 +170,28 @@ int sq_pool_start(samsa_queue *q)
 
 void sq_pool_submit(samsa_queue *q, sq_job *job)
 {
-    sq_pool *pl = &q->pool;
-
     job->next = NULL;
-    job->part->worker_jobs++;
+    sq_pool_submit_list(q, job, job, 1);
+}
+
+void sq_pool_submit_list(samsa_queue *q, sq_job *head, sq_job *tail, int n)
+{
+    sq_pool *pl = &q->pool;
+    sq_job *j;
+
+    if (!head)
+        return;
+    for (j = head; j; j = j->next)
+        j->part->worker_jobs++;
     pthread_mutex_lock(&pl->mu);
     if (pl->ready_tail)
-        pl->ready_tail->next = job;
+        pl->ready_tail->next = head;
     else
-        pl->ready_head = job;
-    pl->ready_tail = job;
-    if (pl->idle)
+        pl->ready_head = head;
+    pl->ready_tail = tail;
+    if (pl->idle >= n || pl->idle > 1)
+        pthread_cond_broadcast(&pl->cv);
+    else if (pl->idle)
         pthread_cond_signal(&pl->cv);
     pthread_mutex_unlock(&pl->mu);
 }
