@@ -32,6 +32,7 @@ static void reset_sequences(sc_producer *p)
                 continue;
             pq->next_seq = 0;
             pq->acked_next = 0;
+            pq->acked_any = false;
             pq->resync = false;
             for (b = pq->head; b; b = b->next)
                 b->base_seq = -1;

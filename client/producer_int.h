@@ -20,9 +20,15 @@
  *
  * Ordering with idempotence: sequence numbers are given when a batch is
  * first sent and kept across retries. A failed batch goes back into its
- * partition queue at its sequence position and the partition "resyncs":
+ * partition queue at its first-send position and the partition "resyncs":
  * nothing more is sent for it until every batch in flight came back; then
- * sending resumes from the lowest sequence. A gap (a sent batch failed for
+ * the lowest one is sent alone, and pipelining resumes once it is
+ * acknowledged. The same one-at-a-time rule holds until the first batch
+ * of a partition is acknowledged in an epoch: a broker with no state for
+ * the producer takes any sequence (KIP-360), so a later batch arriving
+ * first would be written and the earlier one then refused as a duplicate.
+ * A partition idle for SC_IDEM_FRESH_MS counts as fresh again (its state
+ * may have expired at the broker). A gap (a sent batch failed for
  * good, the broker lost our state) bumps the epoch (KIP-360): once nothing
  * is in flight, InitProducerId with the current id and epoch, then every
  * partition restarts at sequence 0 with its queued batches renumbered.
@@ -43,6 +49,7 @@
 #include "writer.h"
 
 #define SC_REC_SYNC 1u /* opaque is a produce_sync context */
+#define SC_IDEM_FRESH_MS 30000
 
 /* A staged record, followed by topic, key, value and headers
  * (u32 name length, i32 value length, name, value) and padding to 8. */
@@ -99,7 +106,9 @@ typedef struct sc_pq {
     int32_t next_seq;      /* next sequence to give */
     int32_t acked_next;    /* sequence after the last acknowledged batch */
     uint64_t next_order;   /* last sc_batch.order given */
-    bool resync;           /* a batch failed: drain in-flight first */
+    bool resync;           /* a batch failed: one in flight until an ack */
+    bool acked_any;        /* a batch was acknowledged in this epoch */
+    int64_t acked_ms;      /* when (the broker may forget an idle producer) */
 } sc_pq;
 
 struct sc_ptopic {

@@ -105,6 +105,14 @@ static int64_t backoff(const sc_producer *p, int attempts)
     return b;
 }
 
+/* a comes before b in sequence space (sequences wrap at INT32_MAX) */
+static bool seq_before(int32_t a, int32_t b)
+{
+    int64_t d = ((int64_t)b - a + INT32_MAX + 1) % ((int64_t)INT32_MAX + 1);
+
+    return d > 0 && d < ((int64_t)1 << 30);
+}
+
 /* A sent batch failed (err != 0) or succeeded: decide its fate. */
 static void batch_done(sc_producer *p, sc_batch *b, int err,
                        const char *errmsg, int64_t base_offset,
@@ -117,8 +125,12 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
 
     pq->inflight--;
     if (err == 0 || err == SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER) {
-        if (p->idempotent && b->base_seq >= 0)
+        if (p->idempotent && b->base_seq >= 0) {
             pq->acked_next = sc_seq_add(b->base_seq, b->n);
+            pq->acked_any = true;
+            pq->acked_ms = now;
+            pq->resync = false; /* in order again: pipeline */
+        }
         sc_producer_report_batch(p, b, 0, "", base_offset, log_append_ms);
         return;
     }
@@ -145,8 +157,12 @@ static void batch_done(sc_producer *p, sc_batch *b, int err,
     if (p->idempotent && (err == SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER ||
                           err == SAMSA_ERR_UNKNOWN_PRODUCER_ID)) {
         /* an earlier batch of this partition failed too: just retry;
-         * at the expected sequence: the broker lost our state: bump */
-        if (err == SAMSA_ERR_UNKNOWN_PRODUCER_ID || b->base_seq == pq->acked_next)
+         * at the expected sequence: the broker lost our state: bump;
+         * before it: a later batch was written first (a broker that
+         * lost our state takes any sequence), so this one never can be
+         * with its sequence: bump (renumbered, not lost) */
+        if (err == SAMSA_ERR_UNKNOWN_PRODUCER_ID || b->base_seq == pq->acked_next ||
+            (b->base_seq >= 0 && seq_before(b->base_seq, pq->acked_next)))
             sc_idem_need_bump(p, why);
         err = SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER; /* retriable here */
     } else if (!sc_err_retriable(err)) {
@@ -410,10 +426,16 @@ static void expire(sc_producer *p, int64_t now, int64_t *wake)
 }
 
 /* May pq send its head now (in-flight and resync rules)? */
-static bool pq_may_send(const sc_producer *p, const sc_pq *pq)
+static bool pq_may_send(const sc_producer *p, const sc_pq *pq, int64_t now)
 {
-    if (p->idempotent)
-        return !(pq->resync && pq->inflight > 0) && pq->inflight < 5;
+    if (p->idempotent) {
+        /* one at a time while retrying or before the first ack (see
+         * producer_int.h); up to 5 otherwise */
+        bool fresh = !pq->acked_any || now - pq->acked_ms > SC_IDEM_FRESH_MS;
+        if ((pq->resync || fresh) && pq->inflight > 0)
+            return false;
+        return pq->inflight < 5;
+    }
     return pq->inflight < p->max_inflight;
 }
 
@@ -463,7 +485,7 @@ static int collect(sc_producer *p, int64_t now, int64_t *wake, bool *need_md,
                 *need_md = true; /* no leader yet: the refresher paces it */
                 continue;
             }
-            if ((node >= 0 && leader != node) || !pq_may_send(p, pq))
+            if ((node >= 0 && leader != node) || !pq_may_send(p, pq, now))
                 continue;
             b = sc_acc_ready(p, pq, now, wake);
             if (!b)
@@ -477,8 +499,6 @@ static int collect(sc_producer *p, int64_t now, int64_t *wake, bool *need_md,
             if (n == MAX_PER_REQ ||
                 (n > 0 && bytes + b->w.len > (size_t)p->msg_max))
                 continue;
-            if (pq->resync && pq->inflight == 0)
-                pq->resync = false;
             sc_acc_pop(pq);
             pq->inflight++;
             coll[n++] = b;
