@@ -5,8 +5,10 @@
  * injects faults: retriable errors, a connection dropped after the write
  * (the response is lost), lost producer state (UNKNOWN_PRODUCER_ID), an
  * out-of-order answer at the expected sequence, a fatal fencing error and
- * a non-retriable per-batch error. After each run the mock's log must hold
- * every acknowledged record exactly once, in produce order.
+ * a non-retriable per-batch error. With any_seq it follows current Kafka
+ * for a producer it holds no state for (any sequence taken: a fresh
+ * partition, or state forgotten mid-run). After each run the mock's log
+ * must hold every acknowledged record exactly once, in produce order.
  *
  * Also: the accumulator's batch.size / batch.num.messages / linger.ms
  * decisions, checked through internal calls on a client with no broker.
@@ -66,6 +68,13 @@ typedef struct mock {
     int reject_req;    /* MESSAGE_TOO_LARGE for that batch */
     int garbage_req;   /* append, then answer with an undecodable body */
     int leaderless_md; /* this many Metadata answers without a leader */
+    int any_seq;       /* current Kafka rules: no state for the producer
+                        * takes any sequence (not 0 only), a lower one
+                        * not of a recent batch is OUT_OF_ORDER */
+    int slow_req;      /* answer that request 100 ms late (the client
+                        * pipelines the following ones meanwhile) */
+    int ooo_answers;
+    int forget_req;    /* forget the producer's state at that request */
     int empty_md;      /* this many with the topic still being created */
     int md_reqs;
 } mock;
@@ -128,11 +137,13 @@ static int16_t apply_batch(mock *m, int req_no, const uint8_t *buf, size_t len,
     if (b.producer_epoch < m->cur_epoch)
         return SAMSA_ERR_INVALID_PRODUCER_EPOCH;
     if (b.producer_epoch > m->cur_epoch || m->cur_epoch < 0) {
-        if (b.base_sequence != 0)
+        if (b.base_sequence != 0 && !(m->any_seq && m->cur_epoch < 0)) {
+            m->ooo_answers++;
             return m->cur_epoch < 0 ? SAMSA_ERR_UNKNOWN_PRODUCER_ID
                                     : SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+        }
         m->cur_epoch = b.producer_epoch;
-        m->expect = 0;
+        m->expect = b.base_sequence;
         for (int i = 0; i < 4 * NREC; i++)
             m->seq_off[i] = -1;
     }
@@ -144,10 +155,16 @@ static int16_t apply_batch(mock *m, int req_no, const uint8_t *buf, size_t len,
             *base = m->seq_off[b.base_sequence];
             return 0;
         }
+        if (m->any_seq) {
+            m->ooo_answers++;
+            return SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+        }
         return SAMSA_ERR_DUPLICATE_SEQUENCE_NUMBER;
     }
-    if (b.base_sequence > m->expect)
+    if (b.base_sequence > m->expect) {
+        m->ooo_answers++;
         return SAMSA_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER;
+    }
     *base = m->nlog;
     if (b.base_sequence < 4 * NREC)
         m->seq_off[b.base_sequence] = m->nlog;
@@ -253,6 +270,10 @@ static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
         sp_produce_resp_topic rt;
         sp_produce_resp_partition rp;
         int req_no = ++m->produce_reqs;
+        if (req_no == m->slow_req)
+            usleep(100 * 1000);
+        if (req_no == m->forget_req)
+            m->cur_epoch = -1;
         assert_int_equal(sp_schema_decode(&sp_msg_produce_req, ver, &q, &arena,
                                           r.p, (size_t)(r.end - r.p)), 0);
         assert_int_equal(q.topic_data.count, 1);
@@ -508,6 +529,23 @@ static void check_log(mock *m, reports *rep)
     assert_int_equal(k, m->nlog);
 }
 
+/* Every record delivered, each exactly once in the log at its reported
+ * offset (order not checked). */
+static void check_log_once(mock *m, reports *rep)
+{
+    int i;
+
+    assert_int_equal(m->nlog, NREC);
+    for (i = 0; i < NREC; i++) {
+        char want[32];
+        assert_int_equal(rep->count[i], 1);
+        assert_int_equal(rep->err[i], 0);
+        assert_true(rep->off[i] >= 0 && rep->off[i] < m->nlog);
+        snprintf(want, sizeof want, "rec-%05d-padding-padding", i);
+        assert_string_equal(m->log[rep->off[i]], want);
+    }
+}
+
 static void run_case(mock *m, reports *rep, int expect_failed)
 {
     samsa_client *c;
@@ -551,6 +589,82 @@ static void test_retriable_errors_keep_order(void **state)
     m.fail_err = SAMSA_ERR_NOT_LEADER_OR_FOLLOWER;
     run_case(&m, &rep, 0);
     assert_int_equal(m.init_calls, 1);
+    mock_stop(&m);
+}
+
+/* A fresh partition (no producer state at the broker yet, which then
+ * takes any sequence) whose first batch meets NOT_LEADER_OR_FOLLOWER while
+ * later ones are in flight: the broker must not take a later batch first
+ * (the first one could then never be written: data loss). */
+static void test_new_partition_not_leader_first(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.any_seq = 1;
+    m.fail_req = 1;
+    m.fail_count = 2;
+    m.fail_err = SAMSA_ERR_NOT_LEADER_OR_FOLLOWER;
+    m.slow_req = 1;
+    run_case(&m, &rep, 0);
+    assert_int_equal(m.init_calls, 1);
+    mock_stop(&m);
+}
+
+/* NOT_LEADER_OR_FOLLOWER on one batch, the ones in flight behind it get
+ * OUT_OF_ORDER (their predecessor is missing): those are retried behind
+ * it with their sequences, no epoch bump, the retries one at a time. */
+static void test_not_leader_then_out_of_order_behind(void **state)
+{
+    mock m;
+    reports rep;
+
+    (void)state;
+    mock_start(&m);
+    m.any_seq = 1;
+    m.fail_req = 4;
+    m.fail_count = 1;
+    m.fail_err = SAMSA_ERR_NOT_LEADER_OR_FOLLOWER;
+    m.slow_req = 4;
+    run_case(&m, &rep, 0);
+    assert_int_equal(m.init_calls, 1);
+    assert_true(m.ooo_answers >= 1); /* the case happened */
+    assert_true(m.ooo_answers <= 4); /* only the ones in flight then */
+    mock_stop(&m);
+}
+
+/* The broker forgets our state while batches are in flight (state
+ * expired, records deleted): the first one fails, later ones are written
+ * with any sequence, the first one is then OUT_OF_ORDER below the acked
+ * sequence for good: bump the epoch and renumber it, not lose it. */
+static void test_out_of_order_below_acked_bumps(void **state)
+{
+    mock m;
+    reports rep;
+    samsa_client *c;
+
+    (void)state;
+    mock_start(&m);
+    m.any_seq = 1;
+    m.forget_req = 6;
+    m.fail_req = 6;
+    m.fail_count = 1;
+    m.fail_err = SAMSA_ERR_NOT_LEADER_OR_FOLLOWER;
+    m.slow_req = 6;
+    memset(&rep, 0, sizeof rep);
+    mock_run(&m);
+    c = mk_client(&m, &rep);
+    produce_all(c, 0, NREC);
+    assert_int_equal(samsa_flush(c, 20000), 0);
+    assert_int_equal(rep.n, NREC);
+    assert_int_equal(rep.failed, 0);
+    samsa_client_destroy(c);
+    pthread_mutex_lock(&m.mu);
+    check_log_once(&m, &rep);
+    pthread_mutex_unlock(&m.mu);
+    assert_int_equal(m.init_calls, 2);
     mock_stop(&m);
 }
 
@@ -794,6 +908,9 @@ int main(void)
         cmocka_unit_test(test_sequence_wrap),
         cmocka_unit_test(test_clean_run),
         cmocka_unit_test(test_retriable_errors_keep_order),
+        cmocka_unit_test(test_new_partition_not_leader_first),
+        cmocka_unit_test(test_not_leader_then_out_of_order_behind),
+        cmocka_unit_test(test_out_of_order_below_acked_bumps),
         cmocka_unit_test(test_lost_response_is_deduplicated),
         cmocka_unit_test(test_garbage_answer_is_retried),
         cmocka_unit_test(test_leaderless_partition_waits_for_metadata),
