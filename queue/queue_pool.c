@@ -52,10 +52,11 @@ static samsa_queue_result run_once(samsa_queue *q, sq_job *job)
         }
     }
     if (r == SAMSA_QUEUE_OK) {
-        int64_t t0 = sq_now_us();
+        /* the clock only for after-hooks (the only readers of elapsed) */
+        int64_t t0 = q->nmw ? sq_now_us() : 0;
 
         r = q->handler(q->opaque, job);
-        job->elapsed_us = sq_now_us() - t0;
+        job->elapsed_us = q->nmw ? sq_now_us() - t0 : 0;
         if (r != SAMSA_QUEUE_OK && r != SAMSA_QUEUE_RETRY && r != SAMSA_QUEUE_FAIL)
             r = SAMSA_QUEUE_FAIL;
     }

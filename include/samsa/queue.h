@@ -124,7 +124,8 @@ void samsa_queue_job_set_error(samsa_queue_job *job, const char *errstr);
  * every message). */
 void samsa_queue_job_set_result(samsa_queue_job *job, size_t i,
                                 samsa_queue_result r);
-/* Microseconds the handler took (set after it returns; for after-hooks). */
+/* Microseconds the handler took (set after it returns, for after-hooks;
+ * 0 when no middleware is installed: the clock is not read then). */
 int64_t samsa_queue_job_elapsed_us(const samsa_queue_job *job);
 /* W3C trace context of the job: the traceparent the tracing middleware
  * made for this processing span ("" when tracing is off). */
