@@ -30,6 +30,7 @@ passed=0 failed=0 skipped=0
 failures=()
 tmp=$(mktemp -d)
 broker_started=0
+cluster_started=0
 broker_log=$tmp/broker-start.log
 per_bin_timeout=${SAMSA_TEST_TIMEOUT:-900}
 
@@ -48,6 +49,11 @@ stop_broker() {
         echo "== stopping the harness broker"
         "$here/broker/kafka.sh" stop >/dev/null 2>&1 || true
         broker_started=0
+    fi
+    if [ "$cluster_started" = 1 ]; then
+        echo "== stopping the harness cluster"
+        "$here/broker/kafka.sh" --cluster stop >/dev/null 2>&1 || true
+        cluster_started=0
     fi
 }
 cleanup() {
@@ -125,6 +131,17 @@ if [ "$need_broker" = 1 ]; then
     broker_pid=$!
     broker_started=1
 fi
+# The 3-node cluster for the failover tests, started beside the single
+# broker unless one is given or SAMSA_TEST_NO_CLUSTER=1.
+cluster_pid=""
+cluster_log=$tmp/cluster-start.log
+if [ -n "$integ" ] && [ -z "${SAMSA_TEST_CLUSTER_BOOTSTRAP:-}" ] && \
+   [ "${SAMSA_TEST_NO_BROKER:-0}" != 1 ] && [ "${SAMSA_TEST_NO_CLUSTER:-0}" != 1 ]; then
+    echo "== starting the 3-node harness cluster in the background"
+    ( "$here/broker/kafka.sh" --cluster start ) >"$cluster_log" 2>&1 &
+    cluster_pid=$!
+    cluster_started=1
+fi
 
 t0=$(date +%s)
 if [ -n "$unit" ]; then
@@ -148,6 +165,20 @@ if [ -n "$integ" ]; then
             if [ "${SAMSA_REQUIRE_BROKER:-0}" = 1 ]; then
                 echo "!! SAMSA_REQUIRE_BROKER=1: counting this as a failure"
                 failed=$((failed + 1)); failures+=("broker-start")
+            fi
+        fi
+    fi
+    if [ -n "$cluster_pid" ]; then
+        if wait "$cluster_pid"; then
+            sed 's/^/    /' "$cluster_log"
+            eval "$("$here/broker/kafka.sh" --cluster env | grep CLUSTER_BOOTSTRAP)"
+            export SAMSA_TEST_KAFKA_SH="$here/broker/kafka.sh"
+        else
+            echo "!! the harness cluster did not start; failover tests will be SKIPPED:"
+            tail -30 "$cluster_log" | sed 's/^/    | /'
+            if [ "${SAMSA_REQUIRE_BROKER:-0}" = 1 ]; then
+                echo "!! SAMSA_REQUIRE_BROKER=1: counting this as a failure"
+                failed=$((failed + 1)); failures+=("cluster-start")
             fi
         fi
     fi
