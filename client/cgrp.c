@@ -18,6 +18,7 @@
 #include "offsets.h"
 
 #define CG_ARENA_MAX (8u << 20)
+#define CG_COORD_DOWN_MS 1000 /* unreachable this long: look it up again */
 
 /* ------------------------------------------------------------ helpers */
 
@@ -353,14 +354,21 @@ sn_conn *sc_cg_coord(sc_cgrp *cg)
 
     if (cg->coord_id >= 0) {
         conn = sc_brokers_conn(c->brokers, cg->coord_id);
-        if (conn && sn_conn_get_state(conn) == SN_CONN_READY)
+        if (conn && sn_conn_get_state(conn) == SN_CONN_READY) {
+            cg->coord_down_since = 0;
             return conn;
-        if (conn) {
+        }
+        if (!cg->coord_down_since)
+            cg->coord_down_since = now;
+        /* a coordinator we cannot reach for a while: ask who it is now
+         * (its node may be gone and the group moved) */
+        if (conn && now - cg->coord_down_since < CG_COORD_DOWN_MS) {
             sn_conn_connect(conn);
             sc_cg_retry(cg, 20);
             return NULL;
         }
-        cg->coord_id = -1;
+        sc_cg_coord_lost(cg, SAMSA_ERR_TRANSPORT);
+        cg->coord_down_since = 0;
     }
     if (cg->find_inflight)
         return NULL;

@@ -71,6 +71,7 @@ typedef struct sc_cgrp {
 
     /* coordinator */
     int32_t coord_id;             /* -1 = unknown */
+    int64_t coord_down_since;     /* its connection not READY since (0 = is) */
     bool find_inflight;
     int64_t find_not_before;
 
