@@ -132,8 +132,11 @@
       "classic (JoinGroup/SyncGroup) or consumer (KIP-848 ConsumerGroupHeartbeat).")       \
     X(GROUP_REMOTE_ASSIGNOR, "group.remote.assignor", STR, "", 0, 0, NULL, 0,              \
       "group.protocol=consumer: the broker's assignor to use (uniform, range); empty = the broker's default.") \
-    X(PARTITION_ASSIGNMENT_STRATEGY, "partition.assignment.strategy", LIST, "range,cooperative-sticky", 0, 0, "range|roundrobin|cooperative-sticky", 0, \
-      "Assignors in order of preference (classic protocol).")                              \
+    X(PARTITION_ASSIGNMENT_STRATEGY, "partition.assignment.strategy", LIST, "range,cooperative-sticky", 0, 0, \
+      "range|roundrobin|sticky|cooperative-sticky|org.apache.kafka.clients.consumer.RangeAssignor|" \
+      "org.apache.kafka.clients.consumer.RoundRobinAssignor|org.apache.kafka.clients.consumer.StickyAssignor|" \
+      "org.apache.kafka.clients.consumer.CooperativeStickyAssignor", 0, \
+      "Assignors in order of preference (classic protocol); short names or the Java class names.")                              \
     X(SESSION_TIMEOUT_MS, "session.timeout.ms", INT, "45000", 1, 3600000, NULL, 0,          \
       "The group coordinator removes a member it has not heard from for this long.")       \
     X(HEARTBEAT_INTERVAL_MS, "heartbeat.interval.ms", INT, "3000", 1, 3600000, NULL, 0,     \
