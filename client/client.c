@@ -168,6 +168,8 @@ void sc_client_conn_event(samsa_client *c, int32_t node_id, sn_conn_event ev,
         sc_mdr_conn_event(c->mdr, ev);
     if (c->producer)
         sc_producer_conn_event(c->producer, node_id, ev, err, errstr);
+    if (c->consumer && ev == SN_CONN_EV_DOWN)
+        sc_consumer_conn_down(c->consumer, node_id);
     sc_admin_conn_event(c);
 }
 

@@ -270,6 +270,26 @@ void sc_consumer_md_changed(sc_consumer *cons, const char *topic,
     sc_cons_kick(cons, 0);
 }
 
+void sc_consumer_conn_down(sc_consumer *cons, int32_t node_id)
+{
+    samsa_client *c = cons->c;
+    bool led = false;
+    int32_t i;
+
+    if (node_id < 0 || cons->closed)
+        return;
+    pthread_mutex_lock(&c->mu);
+    for (i = 0; i < cons->nparts && !led; i++)
+        led = cons->parts[i]->leader == node_id;
+    pthread_mutex_unlock(&c->mu);
+    if (!led)
+        return;
+    /* a fetch that was idle on it (no error seen) would otherwise retry
+     * the stopped leader until the periodic refresh */
+    sc_mdr_refresh(c->mdr);
+    sc_cons_kick(cons, cons->retry_backoff_ms);
+}
+
 static void apply_offset(sc_cpart *p, int64_t offset, int32_t epoch)
 {
     if (offset >= 0)

@@ -120,6 +120,11 @@ void sc_consumer_destroy(sc_consumer *cons);
 /* Metadata hook (client.c): leaders, epochs, topic ids of a topic. */
 void sc_consumer_md_changed(sc_consumer *cons, const char *topic,
                             unsigned changed);
+/* Connection hook (client.c, loop thread): a connection to node_id went
+ * down (SN_CONN_EV_DOWN). When it leads one of our partitions the leader
+ * may have moved: refresh metadata (again on every failed reconnect, until
+ * the metadata names another leader) and run the consumer. */
+void sc_consumer_conn_down(sc_consumer *cons, int32_t node_id);
 
 /* consumer.c: partition lookup (caller holds mu). */
 sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,

@@ -195,6 +195,8 @@ static void po_cb(void *opaque, int err, const uint8_t *body, size_t len)
     }
     pthread_mutex_unlock(&c->mu);
     sp_free(c->alloc, r);
+    if (err == SAMSA_ERR_TRANSPORT || err == SAMSA_ERR_TIMED_OUT)
+        sc_mdr_refresh(c->mdr); /* the leader may be gone: sent again below */
     if (retry >= 0)
         sc_cons_kick(cons, retry);
 }
