@@ -427,9 +427,39 @@ static void test_examples(void **state)
             "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
             "    assert h[\"pipeline-stage\"]==\"uppercase\" and h[\"pipeline-source\"].startswith(\"%s/\"), m\n"
             "    assert m[\"value\"]==m[\"value\"].upper()\n"
+            "    t=h[\"traceparent\"].split(\"-\")\n"
+            "    assert len(t)==4 and t[0]==\"00\" and len(t[1])==32 and len(t[2])==16, h\n"
             "print(\"ok\")'", cli, b, out, ent);
     assert_int_equal(r.code, 0);
     assert_string_equal(r.out, "ok\n");
+    run_free(&r);
+
+    /* an input traceparent is carried: same trace id, a new span id */
+    r = run("%s -b %s create-topic %s-tp --partitions 1 -q && "
+            "echo k:v | %s -b %s -P -t %s-tp -K: -q "
+            "-H traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01 && "
+            "timeout 120 %s/pipeline %s %s-tp %s-tp 2",
+            cli, b, ent, cli, b, ent, exdir, b, ent, out);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "processed 1 failed 0"));
+    assert_non_null(strstr(r.out, " traceparent 00-0af7651916cd43dd8448eb211c80319c-"));
+    run_free(&r);
+    r = run("%s -b %s -C -t %s-tp -e -J -q | python3 -c '"
+            "import json,sys\n"
+            "ms=[json.loads(l) for l in sys.stdin]\n"
+            "assert len(ms)==1, len(ms)\n"
+            "h={x[\"name\"]:x[\"value\"] for x in ms[0][\"headers\"]}\n"
+            "t=h[\"traceparent\"].split(\"-\")\n"
+            "assert t[1]==\"0af7651916cd43dd8448eb211c80319c\" and t[3]==\"01\", h\n"
+            "assert len(t[2])==16 and t[2]!=\"b7ad6b7169203331\", h\n"
+            "assert ms[0][\"value\"]==\"V\", ms\n"
+            "print(\"ok\")'", cli, b, out);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "ok\n");
+    run_free(&r);
+    r = run("%s -b %s delete-topic %s-tp -q && %s -b %s delete-topic %s-tp -q",
+            cli, b, ent, cli, b, out);
+    assert_int_equal(r.code, 0);
     run_free(&r);
 
     r = run("%s -b %s delete-topic %s -q && %s -b %s delete-topic %s -q && "
