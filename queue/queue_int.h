@@ -261,6 +261,10 @@ void sq_run_job(samsa_queue *q, sq_job *job);
 /* Takes the messages m[0..n): on failure (NULL) they are released. */
 sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n);
 void sq_job_free(sq_job *job);
+/* Free the headers and outputs the handler added (they belong to the
+ * attempt that added them: cleared before the job's remaining messages run
+ * again). */
+void sq_job_clear_added(sq_job *job);
 /* Fill origin, attempt, level and due from retry headers of msgs[i]. */
 int sq_job_read_retry_headers(sq_job *job, size_t i);
 

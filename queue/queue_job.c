@@ -127,6 +127,28 @@ static void free_output(const samsa_allocator *a, sq_output *o)
     sp_free(a, o);
 }
 
+void sq_job_clear_added(sq_job *job)
+{
+    const samsa_allocator *a = job->q->alloc;
+    size_t i;
+
+    for (i = 0; i < job->nhdrs; i++) {
+        sp_free(a, (void *)job->hdrs[i].name);
+        sp_free(a, (void *)job->hdrs[i].value);
+    }
+    sp_free(a, job->hdrs);
+    job->hdrs = NULL;
+    job->nhdrs = 0;
+    while (job->outs) {
+        sq_output *o = job->outs;
+
+        job->outs = o->next;
+        free_output(a, o);
+    }
+    job->outs_tail = NULL;
+    job->nouts = 0;
+}
+
 void sq_job_free(sq_job *job)
 {
     const samsa_allocator *a;
@@ -146,17 +168,7 @@ void sq_job_free(sq_job *job)
         if (job->msgs[i].otopic_owned)
             sp_free(a, job->msgs[i].otopic);
     }
-    for (i = 0; i < job->nhdrs; i++) {
-        sp_free(a, (void *)job->hdrs[i].name);
-        sp_free(a, (void *)job->hdrs[i].value);
-    }
-    sp_free(a, job->hdrs);
-    while (job->outs) {
-        sq_output *o = job->outs;
-
-        job->outs = o->next;
-        free_output(a, o);
-    }
+    sq_job_clear_added(job);
     sp_free(a, job->tracestate);
     sp_free(a, job->msgs);
     sp_free(a, job);

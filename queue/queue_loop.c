@@ -147,6 +147,9 @@ static uint32_t compact_for_retry(samsa_queue *q, sq_job *job)
     job->n = k;
     job->vn = k;
     job->err[0] = '\0';
+    /* what the last round added was produced (or dropped with a failed
+     * attempt): the next round starts with none */
+    sq_job_clear_added(job);
     return maxa;
 }
 

@@ -314,6 +314,81 @@ static void test_job_accessors(void **state)
     free(q);
 }
 
+/* ---- a chain (queue.ordering=partition) that produces outputs ---- */
+
+static samsa_queue_result h_one_out(void *opaque, samsa_queue_job *job)
+{
+    samsa_record rec;
+    (void)opaque;
+
+    memset(&rec, 0, sizeof rec);
+    rec.topic = "out";
+    rec.value = "v";
+    rec.value_len = 1;
+    if (samsa_queue_job_produce(job, &rec) != 0 ||
+        samsa_queue_job_add_header(job, "x-added", "1", 1) != 0)
+        return SAMSA_QUEUE_FAIL;
+    note("H");
+    return SAMSA_QUEUE_OK;
+}
+
+/* Each message of a chain produces one output and adds one header: the
+ * chain stops after each, and when the job goes on with the rest, the
+ * outputs and headers of the message before are gone (they were produced
+ * once); they must not be produced again with the next message's. */
+static void test_chain_outputs_per_message(void **state)
+{
+    samsa_queue *q = fake_queue(h_one_out);
+    sq_job *job = fake_job(q, 3);
+    sq_lanes_config lc = { SQ_ORDER_PARTITION, 16, 1, 0 };
+    sq_part part;
+    void *item;
+    sq_lane *lane;
+    size_t round;
+    (void)state;
+
+    memset(&part, 0, sizeof part);
+    part.owned = true;
+    q->alloc = NULL;
+    assert_int_equal(sq_lanes_create(&q->lanes, NULL, &lc), 0);
+    assert_int_equal(sq_backoff_init(&q->bo, 0, 1.0, 0, 0.0, 1), 0);
+    job->part = &part;
+    job->chain = true;
+    assert_int_equal(sq_lanes_push(q->lanes, 0, NULL, 0, job), 0);
+    trail[0] = '\0';
+    for (round = 0; round < 3; round++) {
+        assert_int_equal(sq_lanes_next(q->lanes, sq_now_ms() + 1, &item, &lane), 0);
+        assert_ptr_equal(item, job);
+        job->lane = lane;
+        sq_run_job(q, job);
+        assert_int_equal(job->result, SAMSA_QUEUE_OK);
+        /* the chain stopped after the first message: its output only */
+        assert_true(job->msgs[0].ran);
+        assert_int_equal(job->n, 3 - round);
+        if (job->n > 1)
+            assert_false(job->msgs[1].ran);
+        assert_int_equal(job->nouts, 1);
+        assert_int_equal(job->nhdrs, 1);
+        assert_non_null(job->outs);
+        assert_null(job->outs->next);
+        /* as if its output was acknowledged and the message completed */
+        job->msgs[0].state = SQ_M_DONE;
+        if (round == 2)
+            break;
+        sq_job_advance(q, job);
+        assert_int_equal(job->n, 2 - round);
+        assert_int_equal(job->nouts, 0);
+        assert_null(job->outs);
+        assert_int_equal(job->nhdrs, 0);
+    }
+    assert_string_equal(trail, "HHH");
+    assert_int_equal(part.waiting_retry, 2);
+    job->lane = NULL;
+    sq_job_free(job);
+    sq_lanes_destroy(q->lanes);
+    free(q);
+}
+
 static samsa_queue_conf *conf_offline(void)
 {
     samsa_queue_conf *qc = samsa_queue_conf_new(NULL);
@@ -397,6 +472,7 @@ int main(void)
         cmocka_unit_test(test_middleware_chain),
         cmocka_unit_test(test_batch_results),
         cmocka_unit_test(test_job_accessors),
+        cmocka_unit_test(test_chain_outputs_per_message),
         cmocka_unit_test(test_life_cycle_refusals),
     };
 
