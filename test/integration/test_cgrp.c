@@ -238,6 +238,9 @@ static void produce(samsa_client *c, const char *topic, int per_part, int base)
             samsa_record r;
 
             memset(&r, 0, sizeof r);
+            /* not 0: that is an explicit 1970 timestamp, which the
+             * broker's 7-day retention deletes at its next check */
+            r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
             snprintf(val, sizeof val, "p%d-%d", p, base + i);
             r.topic = topic;
             r.partition = p;
@@ -812,6 +815,7 @@ static void test_commit_explicit(void **state)
             char v[16];
 
             memset(&r, 0, sizeof r);
+            r.timestamp_ms = SAMSA_TIMESTAMP_NOW; /* see produce() */
             snprintf(v, sizeof v, "m%d", i);
             r.topic = topic;
             r.partition = 1;
