@@ -88,8 +88,8 @@ static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
     e.value_len = rec->value ? (int32_t)rec->value_len : -1;
     e.nheaders = (uint32_t)rec->nheaders;
     e.hdr_len = (uint32_t)hdr_len;
-    e.ts = rec->timestamp_ms == SAMSA_TIMESTAMP_NOW || rec->timestamp_ms < 0
-               ? sc_wall_ms() : rec->timestamp_ms;
+    /* 0 (a zeroed record) and negatives mean "now", as in librdkafka */
+    e.ts = rec->timestamp_ms <= 0 ? sc_wall_ms() : rec->timestamp_ms;
     e.enq_ms = enq;
     e.opaque = opaque;
     e.acct = (uint32_t)size;

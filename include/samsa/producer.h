@@ -29,7 +29,10 @@ extern "C" {
 #endif
 
 #define SAMSA_PARTITION_ANY (-1) /* let the partitioner choose */
-#define SAMSA_TIMESTAMP_NOW (-1) /* create time = when produce() is called */
+/* create time = when produce() is called; 0 (a zeroed samsa_record) means
+ * the same, as in librdkafka, so a forgotten field never dates a record to
+ * 1970 (which retention would delete at once) */
+#define SAMSA_TIMESTAMP_NOW (-1)
 
 typedef struct samsa_header {
     const char *name;  /* NUL-terminated */
@@ -46,7 +49,7 @@ typedef struct samsa_record {
     size_t value_len;
     const samsa_header *headers; /* may be NULL when nheaders == 0 */
     size_t nheaders;
-    int64_t timestamp_ms;        /* SAMSA_TIMESTAMP_NOW or explicit */
+    int64_t timestamp_ms;        /* ms since the epoch; <= 0 = now */
 } samsa_record;
 
 typedef struct samsa_delivery {

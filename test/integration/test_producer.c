@@ -438,6 +438,17 @@ static void test_background_threads(void **state)
     assert_int_equal(d.partition, 2);
     assert_true(d.offset >= 0);
     assert_int_equal(d.timestamp_ms, 1700000000000);
+    /* a zeroed record's timestamp means "now", never 1970 */
+    {
+        struct timespec ts;
+        int64_t now_ms;
+
+        r.timestamp_ms = 0;
+        assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
+        clock_gettime(CLOCK_REALTIME, &ts);
+        now_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+        assert_true(d.timestamp_ms > now_ms - 60000 && d.timestamp_ms <= now_ms);
+    }
     samsa_client_destroy(c);
     assert_int_equal(s.reports, NT * PER); /* sync records never reach dcb */
     dstate_free(&s);
