@@ -371,10 +371,12 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
     int rc;
 
     f->in_flight = false;
-    if (err == SAMSA_ERR_DESTROYED || c->closing || cons->closed) {
+    if (c->closing || cons->closed) {
         freq_free(c->alloc, q);
         return;
     }
+    if (err == SAMSA_ERR_DESTROYED) /* its connection was replaced (broker moved) */
+        err = SAMSA_ERR_TRANSPORT; /* so: retry like a drop, never stay busy */
     sp_arena_init(&arena, c->alloc, ARENA_MIN + 16 * len);
     if (err) {
         rc = err;

@@ -149,10 +149,12 @@ static void po_cb(void *opaque, int err, const uint8_t *body, size_t len)
     int32_t epoch = -1;
     bool answered = false;
 
-    if (err == SAMSA_ERR_DESTROYED || c->closing || cons->closed) {
+    if (c->closing || cons->closed) {
         sp_free(c->alloc, r);
         return;
     }
+    if (err == SAMSA_ERR_DESTROYED) /* its connection was replaced (broker moved) */
+        err = SAMSA_ERR_TRANSPORT; /* so: retry like a drop, never stay busy */
     sp_arena_init(&arena, c->alloc, ARENA_MIN + 16 * len);
     if (err == 0 && r->api_key == SP_LIST_OFFSETS_KEY) {
         sp_list_offsets_resp resp;
