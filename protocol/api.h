@@ -4,14 +4,21 @@
  * For every API key: samsa's name for it, the version range samsa
  * implements (from the oldest version Kafka 4.x still accepts, KIP-896, to
  * the newest the latest 4.x broker offers) and the schema descriptions of
- * its request and response bodies. Version negotiation, header versions,
- * docs/protocol.md and the conformance test all read this table.
+ * its request and response bodies. The list itself is api_list.h.
+ *
+ * Two parts, so that a static link takes only what it uses:
+ *   sp_api_get / sp_api_at (api.c): the entries with their schemas, for
+ *     code that handles any API by key (tests, tools, the conformance
+ *     dump); linking them links every message's tables.
+ *   sp_api_known, sp_api_pick_version, sp_api_*_header_version
+ *     (api_wire.c): versions only, what the connection layer needs.
  *
  * Thread rules: const data and pure functions.
  */
 #ifndef SP_API_H
 #define SP_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +36,11 @@ typedef struct sp_api {
 const sp_api *sp_api_get(int16_t key);
 /* The i-th entry in key order, or NULL past the end (for iteration). */
 const sp_api *sp_api_at(size_t i);
+
+/* True when samsa implements the API (api_wire.c, like the rest below). */
+bool sp_api_known(int16_t key);
+/* The API's position in api_list.h (the index sp_api_at takes), or -1. */
+int sp_api_index(int16_t key);
 
 /*
  * Highest version both samsa and a broker advertising [broker_min,

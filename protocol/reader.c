@@ -45,6 +45,28 @@ sp_str sp_read_nstring(sp_reader *r)
     return str_view(r, sp_read_i16(r), true);
 }
 
+/* See reader.h. */
+sp_uvar_res sp_get_uvar_slow(const uint8_t *p, const uint8_t *end, unsigned max)
+{
+    size_t avail = (size_t)(end - p);
+    unsigned n = avail < max ? (unsigned)avail : max, i;
+    sp_uvar_res r = { 0, SAMSA_ERR_TRUNCATED };
+
+    for (i = 0; i < n; i++) {
+        uint8_t b = p[i];
+        r.v |= (uint64_t)(b & 0x7F) << (7 * i);
+        if (b < 0x80) {
+            if (i == max - 1 && b > (max == 5 ? 0x0F : 0x01))
+                break; /* too wide: overflow below */
+            r.n = (int)i + 1;
+            return r;
+        }
+    }
+    r.v = 0;
+    r.n = n == max ? SAMSA_ERR_VARINT_OVERFLOW : SAMSA_ERR_TRUNCATED;
+    return r;
+}
+
 /* Compact lengths are uvarint(N + 1); zero encodes null. */
 static int64_t compact_len(sp_reader *r)
 {

@@ -159,78 +159,101 @@ static inline double sp_read_f64(sp_reader *r)
 }
 
 /*
- * Unsigned LEB128 varint of at most 32 bits: at most 5 bytes, and the 5th
- * byte may carry only the 4 remaining bits. Anything longer or wider is
- * VARINT_OVERFLOW.
+ * Pointer-level unsigned LEB128 varint of at most max bytes (5: 32 bits,
+ * the 5th byte carrying only the 4 remaining bits; 10: 64 bits, the 10th
+ * byte 0 or 1) from [*pp, end), for hot decoders that keep their cursor in
+ * a local. Returns 0 with *out set and *pp moved past the varint, or
+ * SAMSA_ERR_TRUNCATED (input ends inside it) or SAMSA_ERR_VARINT_OVERFLOW
+ * (longer or wider than max allows), leaving *pp and *out alone. At most
+ * min(max, end - *pp) bytes are looked at: one bound for the whole varint.
  */
-static inline uint32_t sp_read_uvarint(sp_reader *r)
-{
-    uint32_t v = 0;
-    unsigned shift;
+/* The general case of sp_get_uvar, out of line: n > 0 bytes used and the
+ * value v, or n < 0 the error. Returned by value so that callers' cursors
+ * never have their address taken and stay in registers. */
+typedef struct sp_uvar_res {
+    uint64_t v;
+    int n;
+} sp_uvar_res;
+sp_uvar_res sp_get_uvar_slow(const uint8_t *p, const uint8_t *end, unsigned max);
 
-    if (r->err)
+static inline int sp_get_uvar(const uint8_t **pp, const uint8_t *end, unsigned max,
+                              uint64_t *out)
+{
+    const uint8_t *p = *pp;
+    sp_uvar_res r;
+
+    /* one and two bytes inline (lengths, deltas, counts below 16384) */
+    if (p != end && p[0] < 0x80) {
+        *out = p[0];
+        *pp = p + 1;
         return 0;
-    /* fast path: one byte */
-    if (r->p != r->end && !(*r->p & 0x80))
-        return *r->p++;
-    for (shift = 0; shift < 35; shift += 7) {
-        uint8_t b;
-        if (r->p == r->end) {
-            sp_reader_fail(r, SAMSA_ERR_TRUNCATED);
-            return 0;
-        }
-        b = *r->p++;
-        if (shift == 28 && (b & 0xF0)) {
-            sp_reader_fail(r, SAMSA_ERR_VARINT_OVERFLOW);
-            return 0;
-        }
-        v |= (uint32_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return v;
     }
-    sp_reader_fail(r, SAMSA_ERR_VARINT_OVERFLOW);
+    if (end - p >= 2 && p[1] < 0x80) {
+        *out = (uint64_t)(p[0] & 0x7F) | (uint64_t)p[1] << 7;
+        *pp = p + 2;
+        return 0;
+    }
+    r = sp_get_uvar_slow(p, end, max);
+    if (r.n < 0)
+        return r.n;
+    *out = r.v;
+    *pp = p + r.n;
     return 0;
 }
 
-/* Unsigned varint of at most 64 bits: at most 10 bytes, 10th byte <= 1. */
-static inline uint64_t sp_read_uvarlong(sp_reader *r)
+/* Zigzag decodings of what sp_get_uvar read. */
+static inline int32_t sp_unzigzag32(uint32_t u)
 {
-    uint64_t v = 0;
-    unsigned shift;
+    return (int32_t)(u >> 1) ^ -(int32_t)(u & 1);
+}
+
+static inline int64_t sp_unzigzag64(uint64_t u)
+{
+    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* Unsigned varint of at most 32 bits (5 bytes, see sp_get_uvar). */
+static inline uint32_t sp_read_uvarint(sp_reader *r)
+{
+    uint64_t v;
+    int rc;
 
     if (r->err)
         return 0;
-    for (shift = 0; shift < 70; shift += 7) {
-        uint8_t b;
-        if (r->p == r->end) {
-            sp_reader_fail(r, SAMSA_ERR_TRUNCATED);
-            return 0;
-        }
-        b = *r->p++;
-        if (shift == 63 && (b & 0xFE)) {
-            sp_reader_fail(r, SAMSA_ERR_VARINT_OVERFLOW);
-            return 0;
-        }
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return v;
+    rc = sp_get_uvar(&r->p, r->end, 5, &v);
+    if (rc) {
+        sp_reader_fail(r, rc);
+        return 0;
     }
-    sp_reader_fail(r, SAMSA_ERR_VARINT_OVERFLOW);
-    return 0;
+    return (uint32_t)v;
+}
+
+/* Unsigned varint of at most 64 bits (10 bytes, see sp_get_uvar). */
+static inline uint64_t sp_read_uvarlong(sp_reader *r)
+{
+    uint64_t v;
+    int rc;
+
+    if (r->err)
+        return 0;
+    rc = sp_get_uvar(&r->p, r->end, 10, &v);
+    if (rc) {
+        sp_reader_fail(r, rc);
+        return 0;
+    }
+    return v;
 }
 
 /* Signed (zigzag) varint, 32 bits. */
 static inline int32_t sp_read_varint(sp_reader *r)
 {
-    uint32_t u = sp_read_uvarint(r);
-    return (int32_t)(u >> 1) ^ -(int32_t)(u & 1);
+    return sp_unzigzag32(sp_read_uvarint(r));
 }
 
 /* Signed (zigzag) varlong, 64 bits. */
 static inline int64_t sp_read_varlong(sp_reader *r)
 {
-    uint64_t u = sp_read_uvarlong(r);
-    return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+    return sp_unzigzag64(sp_read_uvarlong(r));
 }
 
 /* View of the next n bytes, or NULL (and TRUNCATED) when fewer remain. */

@@ -74,52 +74,117 @@ static sp_bytes read_var_bytes(sp_reader *r)
     return v;
 }
 
+/*
+ * The record decoder keeps its cursor in a local pointer and returns the
+ * first error, so each field costs its own bound check and nothing else
+ * (no sticky-error tests between fields, no stores of the cursor).
+ */
+static inline int get_varint(const uint8_t **pp, const uint8_t *end, int32_t *out)
+{
+    uint64_t u = 0; /* stays 0 on error */
+    int rc = sp_get_uvar(pp, end, 5, &u);
+
+    *out = sp_unzigzag32((uint32_t)u);
+    return rc;
+}
+
+/* Nullable varint-length bytes inside a record body. */
+static inline int get_var_bytes(const uint8_t **pp, const uint8_t *end, sp_bytes *out)
+{
+    int32_t n;
+    int rc = get_varint(pp, end, &n);
+
+    if (rc)
+        return rc;
+    if (n < -1)
+        return SAMSA_ERR_MALFORMED;
+    if (n == -1) {
+        out->ptr = NULL;
+        out->len = -1;
+        return 0;
+    }
+    if ((size_t)n > (size_t)(end - *pp))
+        return SAMSA_ERR_TRUNCATED;
+    out->ptr = *pp;
+    out->len = n;
+    *pp += n;
+    return 0;
+}
+
+/* One record body, exactly [p, end). Fills every field of rec but offset
+ * and timestamp; 0 or the first error (TRUNCATED, MALFORMED, overflow). */
+static int parse_body(const uint8_t *p, const uint8_t *end, sp_record *rec)
+{
+    uint64_t u;
+    int32_t i, klen;
+    sp_bytes hv;
+    int rc;
+
+    if (p == end)
+        return SAMSA_ERR_TRUNCATED;
+    rec->attributes = (int8_t)*p++;
+    if ((rc = sp_get_uvar(&p, end, 10, &u)) != 0)
+        return rc;
+    rec->timestamp_delta = sp_unzigzag64(u);
+    if ((rc = get_varint(&p, end, &rec->offset_delta)) != 0 ||
+        (rc = get_var_bytes(&p, end, &rec->key)) != 0 ||
+        (rc = get_var_bytes(&p, end, &rec->value)) != 0 ||
+        (rc = get_varint(&p, end, &rec->header_count)) != 0)
+        return rc;
+    rec->headers = p;
+    if (rec->header_count == 0) {
+        rec->headers_len = 0;
+        return p == end ? 0 : SAMSA_ERR_TRAILING_BYTES;
+    }
+    /* each header takes at least two bytes (key length, value length) */
+    if (rec->header_count < 0 || (size_t)rec->header_count > (size_t)(end - p) / 2)
+        return SAMSA_ERR_MALFORMED;
+    for (i = 0; i < rec->header_count; i++) {
+        if ((rc = get_varint(&p, end, &klen)) != 0)
+            return rc;
+        if (klen < 0) /* header keys are not nullable */
+            return SAMSA_ERR_MALFORMED;
+        if ((size_t)klen > (size_t)(end - p))
+            return SAMSA_ERR_TRUNCATED;
+        p += klen;
+        if ((rc = get_var_bytes(&p, end, &hv)) != 0)
+            return rc;
+    }
+    rec->headers_len = (size_t)(p - rec->headers);
+    return p == end ? 0 : SAMSA_ERR_TRAILING_BYTES;
+}
+
 int sp_records_next(sp_records *rs, sp_record *rec)
 {
-    sp_reader body;
-    const uint8_t *p;
-    int32_t len, i;
+    const uint8_t *p, *end;
+    int32_t len;
+    int rc;
 
     if (rs->r.err)
         return rs->r.err;
     if (rs->magic != 2)
         return sp_legacy_next(rs, rec);
-    memset(rec, 0, sizeof *rec);
-    if (rs->left == 0)
+    if (rs->left == 0) {
+        memset(rec, 0, sizeof *rec);
         return sp_reader_left(&rs->r) ? fail(rs, SAMSA_ERR_MALFORMED) : SP_RECORDS_END;
-    len = sp_read_varint(&rs->r);
-    if (rs->r.err)
-        return rs->r.err;
-    if (len < SP_RECORD_MIN_SIZE - 1 || (size_t)len > sp_reader_left(&rs->r))
-        return fail(rs, SAMSA_ERR_MALFORMED);
-    p = sp_read_raw(&rs->r, (size_t)len);
-    sp_reader_init(&body, p, (size_t)len);
-
-    rec->attributes = sp_read_i8(&body);
-    rec->timestamp_delta = sp_read_varlong(&body);
-    rec->offset_delta = sp_read_varint(&body);
-    rec->key = read_var_bytes(&body);
-    rec->value = read_var_bytes(&body);
-    rec->header_count = sp_read_varint(&body);
-    if (!body.err && (rec->header_count < 0 ||
-                      (size_t)rec->header_count > sp_reader_left(&body) / 2))
-        sp_reader_fail(&body, SAMSA_ERR_MALFORMED);
-    rec->headers = body.p;
-    for (i = 0; i < rec->header_count && !body.err; i++) {
-        int32_t klen = sp_read_varint(&body);
-        if (klen < 0) {
-            sp_reader_fail(&body, SAMSA_ERR_MALFORMED); /* header keys are not nullable */
-            break;
-        }
-        sp_read_skip(&body, (size_t)klen);
-        (void)read_var_bytes(&body);
     }
-    rec->headers_len = (size_t)(body.p - rec->headers);
-    if (sp_reader_finish(&body) != 0) {
-        int rc = body.err == SAMSA_ERR_VARINT_OVERFLOW ? body.err : SAMSA_ERR_MALFORMED;
+    p = rs->r.p;
+    end = rs->r.end;
+    rc = get_varint(&p, end, &len);
+    if (rc == 0 && (len < SP_RECORD_MIN_SIZE - 1 || (size_t)len > (size_t)(end - p)))
+        rc = SAMSA_ERR_MALFORMED;
+    if (rc == 0) {
+        rc = parse_body(p, p + len, rec);
+        /* inside a record whose length checked out, any bad field is a
+         * malformed record; an over-long varint keeps its own code */
+        if (rc != 0 && rc != SAMSA_ERR_VARINT_OVERFLOW)
+            rc = SAMSA_ERR_MALFORMED;
+    }
+    if (rc != 0) {
         memset(rec, 0, sizeof *rec);
         return fail(rs, rc);
     }
+    rs->r.p = p + len;
     rec->offset = add_wrap(rs->base_offset, rec->offset_delta);
     rec->timestamp = rs->log_append_time ? rs->max_timestamp
                                          : add_wrap(rs->base_timestamp, rec->timestamp_delta);
