@@ -1,7 +1,7 @@
 /*
  * net/conn.c - connection lifecycle: connect (resolve, every address),
  * failure and backoff, timers, accepting requests; see conn.h. Framing and
- * socket I/O are in conn_wire.c, the handshakes in conn_setup.c.
+ * socket I/O are in conn_send.c and conn_recv.c, the handshakes in conn_setup.c.
  *
  * Reentrancy: every entry from the loop (fd, timers, resolver) holds
  * c->busy; user callbacks run with requests already unlinked, and after
@@ -58,7 +58,11 @@ static bool leave(sn_conn *c)
 static void req_free(sn_conn *c, sn_req *r)
 {
     sn_timer_stop(&r->timer);
+    if (r->in_wq) /* partly written: the connection is going down */
+        sn_conn_wq_unlink(c, r);
     sp_free(c->alloc, r->body);
+    sp_free(c->alloc, r->segs);
+    sp_free(c->alloc, r->frame);
     sp_free(c->alloc, r);
 }
 
@@ -110,9 +114,8 @@ static void close_socket(sn_conn *c)
     c->reauth = false;
     sp_writer_free(&c->out);
     c->out_off = 0;
-    sp_free(c->alloc, c->in_buf);
-    c->in_buf = NULL;
-    c->in_hdr_have = c->in_size = c->in_have = 0;
+    sn_conn_wq_clear(c);
+    sn_conn_in_release(c);
     sp_free(c->alloc, c->versions);
     c->versions = NULL;
     c->nversions = 0;
@@ -228,6 +231,10 @@ static void req_timeout_cb(sn_timer *t)
         sn_conn_complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
     } else if (l == &c->inflight || l == &c->noresp) {
         sn_req_list_unlink(l, r);
+        /* its response half read into the requester's buffer: that goes
+         * back before the callback, as on a drop (conn.h, frame_alloc) */
+        if (c->in_req == r)
+            sn_conn_in_release(c);
         sn_conn_complete(c, r, SAMSA_ERR_TIMED_OUT, NULL, 0);
         if (!c->dead)
             fail_timed_out(c,
@@ -414,7 +421,7 @@ static void io_cb(sn_io *io, unsigned events)
     } else if (c->tp) {
         bool ok = true;
 
-        if (events & (SN_IO_WRITE | SN_IO_ERROR) && c->out_off < c->out.len)
+        if (events & (SN_IO_WRITE | SN_IO_ERROR) && sn_conn_wq_pending(c))
             ok = sn_conn_flush(c);
         if (ok && !c->dead && c->state != SN_CONN_DOWN &&
             events & (SN_IO_READ | SN_IO_ERROR))
@@ -424,7 +431,7 @@ static void io_cb(sn_io *io, unsigned events)
     }
     /* nothing left to write: stop asking for writability */
     if (!c->dead && c->tp && c->state >= SN_CONN_APIVERSIONS &&
-        c->out_off >= c->out.len)
+        !sn_conn_wq_pending(c))
         sn_conn_watch(c, SN_IO_READ);
     leave(c);
 }
@@ -465,7 +472,7 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
         return SAMSA_ERR_INVALID_ARG;
     if (c->dead)
         return SAMSA_ERR_DESTROYED;
-    if (!sp_api_get(q->api_key))
+    if (!sp_api_known(q->api_key))
         return SAMSA_ERR_NOT_SUPPORTED;
     if (c->negotiated) {
         int16_t v;
@@ -477,10 +484,14 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
                                            .version = q->api_version }))
             return SAMSA_ERR_NO_COMMON_VERSION;
     }
+    if (q->frame_alloc && !q->frame_free)
+        return SAMSA_ERR_INVALID_ARG;
     r = req_new(c, q->api_key, q->api_version, q->flags, q->timeout_ms,
                 q->cb, q->opaque);
     if (!r)
         return SAMSA_ERR_NO_MEMORY;
+    r->frame_alloc = q->frame_alloc;
+    r->frame_free = q->frame_free;
     if (q->encode) {
         sp_writer w;
 
@@ -494,6 +505,23 @@ int sn_conn_send(sn_conn *c, const sn_request *q)
             return rc;
         }
         r->body = sp_writer_detach(&w, &r->body_len);
+    } else if (q->nsegs > 0) {
+        size_t i, sum = 0;
+
+        for (i = 0; i < q->nsegs; i++) {
+            if ((!q->segs[i].ptr && q->segs[i].len) ||
+                q->segs[i].len > SN_CONN_OUT_MAX - sum)
+                return req_free(c, r), SAMSA_ERR_INVALID_ARG;
+            sum += q->segs[i].len;
+        }
+        r->segs = sp_alloc(c->alloc, q->nsegs * sizeof *r->segs);
+        if (!r->segs) {
+            req_free(c, r);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+        memcpy(r->segs, q->segs, q->nsegs * sizeof *r->segs);
+        r->nsegs = q->nsegs;
+        r->body_len = sum;
     } else if (q->body_len > 0) {
         if (!q->body)
             return req_free(c, r), SAMSA_ERR_INVALID_ARG;
@@ -682,7 +710,7 @@ int sn_conn_api_version(const sn_conn *c, int16_t key, int16_t *v)
         if (c->versions[i].api_key == key)
             return sp_api_pick_version(key, c->versions[i].min_version,
                                        c->versions[i].max_version, v);
-    return sp_api_get(key) ? SAMSA_ERR_NO_COMMON_VERSION
+    return sp_api_known(key) ? SAMSA_ERR_NO_COMMON_VERSION
                            : SAMSA_ERR_NOT_SUPPORTED;
 }
 

@@ -105,11 +105,32 @@ typedef void (*sn_conn_state_cb)(void *opaque, sn_conn *c, sn_conn_event ev,
 typedef void (*sn_response_cb)(void *opaque, int err, const uint8_t *body,
                                size_t len);
 
+/*
+ * Optional response buffer from the requester (zero copy for big
+ * responses). frame_alloc(opaque, size) is called once the response's
+ * size is known and returns size bytes for the whole frame (correlation id,
+ * response header, body), or NULL (the connection fails with
+ * SAMSA_ERR_NO_MEMORY). When the response callback then gets err 0, body
+ * points into that buffer and the buffer is the callback's (the
+ * requester frees it its own way; frame_alloc's caller knows it). In every
+ * other case (the connection fails mid-response, a bad header) net
+ * releases it with frame_free(buf) before the callback runs with an error,
+ * so a callback with err != 0 never owns a frame. Loop thread.
+ */
+typedef uint8_t *(*sn_frame_alloc_fn)(void *opaque, size_t size);
+typedef void (*sn_frame_free_fn)(uint8_t *buf);
+
 /* Body encoder, called once inside sn_conn_send(). 0 or a samsa_err. */
 typedef int (*sn_body_encode_fn)(sp_writer *w, int16_t version,
                                  const void *arg);
 
 #define SN_REQ_NO_RESPONSE 1u /* acks=0 produce: nothing comes back */
+
+/* A piece of a request body held by the caller (sn_request.segs). */
+typedef struct sn_seg {
+    const void *ptr;
+    size_t len;
+} sn_seg;
 
 typedef struct sn_request {
     int16_t api_key;
@@ -118,10 +139,17 @@ typedef struct sn_request {
     size_t body_len;
     sn_body_encode_fn encode;     /* ... an encoder (used when non-NULL) */
     const void *encode_arg;
+    const sn_seg *segs;           /* ... or the body as these pieces, in
+                                   * order (used when nsegs > 0): the array
+                                   * is copied, the bytes are not; they must
+                                   * stay valid and unchanged until cb runs */
+    size_t nsegs;
     unsigned flags;               /* SN_REQ_* */
     int timeout_ms;               /* 0 = request_timeout_ms */
     sn_response_cb cb;
     void *opaque;
+    sn_frame_alloc_fn frame_alloc; /* NULL: net's own buffer (see above) */
+    sn_frame_free_fn frame_free;   /* required with frame_alloc */
 } sn_request;
 
 typedef struct sn_conn_config {

@@ -1,6 +1,6 @@
 /*
  * net/conn_internal.h - the sn_conn struct and what conn.c (lifecycle,
- * connect, requests), conn_wire.c (framing, socket I/O), conn_setup.c
+ * connect, requests), conn_send.c and conn_recv.c (framing, socket I/O), conn_setup.c
  * (TLS, ApiVersions, SASL) and conn_config.c share. Not a contract for
  * anything outside net/conn*.c.
  */
@@ -26,8 +26,17 @@ typedef struct sn_req {
     size_t wire_end;      /* end offset in the out buffer (no-response) */
     sn_response_cb cb;
     void *opaque;
-    uint8_t *body;        /* freed once framed */
-    size_t body_len;
+    sn_frame_alloc_fn frame_alloc; /* the response buffer's (conn.h) */
+    sn_frame_free_fn frame_free;
+    uint8_t *body;        /* owned encoded body (freed once written) */
+    size_t body_len;      /* body bytes (owned or the segments' sum) */
+    sn_seg *segs;         /* body by reference (the array is owned) */
+    size_t nsegs;
+    uint8_t *frame;       /* size + request header (+ body if linear) */
+    size_t frame_len;
+    size_t wire_len, wdone; /* whole frame, bytes written so far */
+    struct sn_req *wnext; /* write queue (conn_send.c) */
+    bool in_wq, linear, written;
 } sn_req;
 
 typedef struct sn_req_list {
@@ -63,11 +72,14 @@ struct sn_conn {
 
     sp_writer out;
     size_t out_off;
+    sn_req *wq_head, *wq_tail; /* framed, not fully written (conn_send.c) */
 
     uint8_t in_hdr[4];
     size_t in_hdr_have;
     uint8_t *in_buf;
     size_t in_size, in_have;
+    sn_frame_free_fn in_free; /* in_buf came from a request's frame_alloc */
+    const sn_req *in_req;     /* ... of this request (compared only) */
 
     sp_api_version_range *versions; /* broker's ranges, after ApiVersions */
     size_t nversions;
@@ -144,12 +156,16 @@ int sn_conn_watch(sn_conn *c, unsigned events);
 void sn_conn_complete(sn_conn *c, sn_req *r, int err, const uint8_t *body,
                       size_t len);
 
-/* conn_wire.c: framing, writing, reading; the bool ones return false when
+/* conn_send.c, conn_recv.c: framing, writing, reading; the bool ones return false when
  * the connection failed (or was destroyed from a callback) meanwhile */
 void sn_conn_transmit(sn_conn *c);      /* frame queued requests, write */
 bool sn_conn_flush(sn_conn *c);         /* write what is buffered */
 bool sn_conn_read_frames(sn_conn *c);   /* read and route responses */
+void sn_conn_in_release(sn_conn *c);    /* drop a partly read response */
 bool sn_conn_broker_supports(sn_conn *c, sn_req *r);
+bool sn_conn_wq_pending(const sn_conn *c); /* bytes left to write */
+void sn_conn_wq_clear(sn_conn *c);         /* socket gone: forget the queue */
+void sn_conn_wq_unlink(sn_conn *c, sn_req *r); /* r freed while queued */
 
 /* conn_setup.c */
 void sn_conn_transport_ready(sn_conn *c); /* TCP connected */
