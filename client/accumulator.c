@@ -15,11 +15,56 @@ sc_pq *sc_acc_pq_new(sc_producer *p, sc_ptopic *t, int32_t partition)
     return pq;
 }
 
+/* Keep a batch's buffer for reuse when there is room, else free it. Kept
+ * buffers and buffered records share buffer.memory (as the Java client's
+ * pool does), so reuse never doubles what the producer may hold. */
+static void pool_put(sc_producer *p, sp_writer *w)
+{
+    if (w->buf && !w->fixed && p->npool < SC_BUF_POOL &&
+        p->pool_bytes + w->cap + p->buffered <= (size_t)p->buffer_memory) {
+        p->pool[p->npool].buf = w->buf;
+        p->pool[p->npool].cap = w->cap;
+        p->npool++;
+        p->pool_bytes += w->cap;
+        w->buf = NULL;
+        w->cap = 0;
+        w->len = 0;
+        return;
+    }
+    sp_writer_free(w);
+}
+
+/* The largest kept buffer (if it holds at least want bytes) into the
+ * empty writer w: batches fill up to batch.size, so a big one is never
+ * regrown. */
+static void pool_get(sc_producer *p, sp_writer *w, size_t want)
+{
+    int i, best = -1;
+
+    for (i = 0; i < p->npool; i++)
+        if (p->pool[i].cap >= want && p->pool[i].cap <= w->max &&
+            (best < 0 || p->pool[i].cap > p->pool[best].cap))
+            best = i;
+    if (best < 0)
+        return;
+    w->buf = p->pool[best].buf;
+    w->cap = p->pool[best].cap;
+    p->pool_bytes -= p->pool[best].cap;
+    p->pool[best] = p->pool[--p->npool];
+}
+
+void sc_acc_pool_free(sc_producer *p)
+{
+    while (p->npool > 0)
+        sp_free(p->c->alloc, p->pool[--p->npool].buf);
+    p->pool_bytes = 0;
+}
+
 void sc_acc_batch_free(sc_producer *p, sc_batch *b)
 {
     if (!b)
         return;
-    sp_writer_free(&b->w);
+    pool_put(p, &b->w);
     sp_free(p->c->alloc, b->recs);
     sp_free(p->c->alloc, b);
 }
@@ -46,14 +91,17 @@ static sc_batch *batch_new(sc_producer *p, sc_pq *pq, int64_t now)
     /* a single record may exceed batch.size up to message.max.bytes */
     sp_writer_init(&b->w, p->c->alloc, (size_t)p->msg_max);
     /* room for a full batch up front (bounded): appends then never
-     * reallocate in the common case */
+     * reallocate (and copy) in the common case. Pages not written to
+     * cost no memory, so a large reservation is cheap. */
     {
         size_t want = (size_t)(p->batch_size < p->msg_max ? p->batch_size : p->msg_max) + 256;
-        if (want > 256u * 1024)
-            want = 256u * 1024;
+        if (want > 4u << 20)
+            want = 4u << 20;
         if (want > (size_t)p->msg_max)
             want = (size_t)p->msg_max;
-        sp_writer_grow(&b->w, want);
+        pool_get(p, &b->w, want);
+        if (!b->w.buf)
+            sp_writer_grow(&b->w, want);
         b->w.err = 0; /* a failed reservation is not an error: grow later */
     }
     if (sp_batch_builder_begin(&b->bb, &b->w, 0) != 0) {
@@ -151,11 +199,8 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
     const uint8_t *key, *value, *h;
     const char *topic;
     sp_record_in rec;
-    sc_batch *b;
-    size_t bound;
     uint32_t i;
     int rc;
-    int64_t now = sn_loop_now(p->c->loop);
 
     staged_view(e, &topic, &key, &value, &h);
     if (e->nheaders > 16) {
@@ -181,9 +226,20 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
     rec.value_len = e->value_len > 0 ? (size_t)e->value_len : 0;
     rec.headers = hs;
     rec.header_count = e->nheaders;
-    bound = sp_batch_record_size_bound(&rec);
+    rc = sc_acc_append_rec(p, pq, e, &rec,
+                           sc_rec_bound(rec.key_len, rec.value_len, e->hdr_len,
+                                        e->nheaders));
+    if (hs != hstack)
+        sp_free(p->c->alloc, hs);
+    return rc;
+}
 
-    b = pq->open;
+int sc_acc_append_rec(sc_producer *p, sc_pq *pq, const sc_staged *e,
+                      const sp_record_in *rec, size_t bound)
+{
+    sc_batch *b = pq->open;
+    int rc;
+
     if (b && b->n > 0 &&
         (b->n >= p->batch_num ||
          sp_batch_builder_size(&b->bb) + bound > (size_t)p->batch_size)) {
@@ -192,11 +248,12 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
     }
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!b) {
-            b = batch_new(p, pq, now);
-            if (!b) {
-                rc = SAMSA_ERR_NO_MEMORY;
-                goto out;
-            }
+            /* the sender arms linger.ms for it (this also reads the
+             * clock, so the batch's creation time is current) */
+            sc_producer_kick(p);
+            b = batch_new(p, pq, sn_loop_now(p->c->loop));
+            if (!b)
+                return SAMSA_ERR_NO_MEMORY;
         }
         if (b->n == b->cap) {
             int32_t ncap = b->cap ? b->cap * 2 : 64;
@@ -204,12 +261,12 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
                                       (size_t)ncap * sizeof *nr);
             if (!nr) {
                 rc = SAMSA_ERR_NO_MEMORY;
-                goto out;
+                break;
             }
             b->recs = nr;
             b->cap = ncap;
         }
-        rc = sp_batch_append(&b->bb, &rec);
+        rc = sp_batch_append(&b->bb, rec);
         if (rc == SAMSA_ERR_BUFFER_FULL && b->n > 0) {
             sc_acc_close(p, pq);
             b = NULL;
@@ -222,7 +279,7 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
     if (rc) {
         if (b && b->n == 0)
             batch_drop_tail(p, pq, b);
-        goto out;
+        return rc;
     }
     b->recs[b->n].opaque = e->opaque;
     b->recs[b->n].ts = e->ts;
@@ -236,10 +293,7 @@ int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e)
         sc_acc_close(p, pq);
         sc_producer_kick(p);
     }
-out:
-    if (hs != hstack)
-        sp_free(p->c->alloc, hs);
-    return rc;
+    return 0;
 }
 
 sc_batch *sc_acc_ready(sc_producer *p, sc_pq *pq, int64_t now, int64_t *wake)

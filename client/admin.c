@@ -3,13 +3,15 @@
  * A call builds an op (owning copies of its inputs), starts it on the loop
  * thread and waits for `done` (under c->mu). An op that finds no ready
  * broker (or no leader yet) waits in c->admin_ops and is retried on every
- * connection or metadata event. A caller that times out marks its op
+ * connection or metadata event (admin_part, installed when the first op
+ * waits, so a program that makes no admin call does not link this file). A caller that times out marks its op
  * abandoned; whoever completes it then frees it. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "client_int.h"
+#include "admin_req.h"
 #include "samsa/admin.h"
 #include "alloc.h"
 #include "arena.h"
@@ -90,15 +92,17 @@ static void finish(sc_admin_op *op, int err, const char *fmt, ...)
         op_free(op);
 }
 
-static void copy_str(char *dst, size_t cap, sp_str s)
+/* Finish op with a broker's error code and message (a string view). */
+static void finish_msg(sc_admin_op *op, int err, sp_str msg)
 {
-    size_t n = s.len > 0 ? (size_t)s.len : 0;
+    finish(op, err, "%.*s", msg.len > 0 ? (int)msg.len : 0,
+           msg.ptr ? msg.ptr : "");
+}
 
-    if (n >= cap)
-        n = cap - 1;
-    if (n)
-        memcpy(dst, s.ptr, n);
-    dst[n] = '\0';
+/* The request timeout the broker is given: the caller's, else 30 s. */
+static int32_t op_timeout(const sc_admin_op *op)
+{
+    return op->timeout_ms > 0 ? op->timeout_ms : 30000;
 }
 
 /* ---------------------------------------------------------- encoders */
@@ -127,7 +131,7 @@ static int encode_op(sp_writer *w, int16_t v, const void *arg)
         t.configs.items = cfgs;
         req.topics.count = 1;
         req.topics.items = &t;
-        req.timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : 30000;
+        req.timeout_ms = op_timeout(op);
         return sp_schema_encode(w, &sp_msg_create_topics_req, v, &req);
     }
     case OP_DELETE: {
@@ -140,7 +144,7 @@ static int encode_op(sp_writer *w, int16_t v, const void *arg)
         req.topics.items = &st;
         req.topic_names.count = 1;
         req.topic_names.items = &name;
-        req.timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : 30000;
+        req.timeout_ms = op_timeout(op);
         return sp_schema_encode(w, &sp_msg_delete_topics_req, v, &req);
     }
     case OP_PARTITIONS: {
@@ -153,7 +157,7 @@ static int encode_op(sp_writer *w, int16_t v, const void *arg)
         t.assignments.count = -1;
         req.topics.count = 1;
         req.topics.items = &t;
-        req.timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : 30000;
+        req.timeout_ms = op_timeout(op);
         return sp_schema_encode(w, &sp_msg_create_partitions_req, v, &req);
     }
     case OP_OFFSETS: {
@@ -171,7 +175,7 @@ static int encode_op(sp_writer *w, int16_t v, const void *arg)
         req.replica_id = -1;
         req.topics.count = 1;
         req.topics.items = &t;
-        req.timeout_ms = op->timeout_ms > 0 ? op->timeout_ms : 30000;
+        req.timeout_ms = op_timeout(op);
         return sp_schema_encode(w, &sp_msg_list_offsets_req, v, &req);
     }
     default: {
@@ -199,42 +203,33 @@ static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
         sp_create_topics_resp r;
         rc = sp_schema_decode(&sp_msg_create_topics_resp, op->version, &r,
                               &arena, body, len);
-        if (rc || r.topics.count < 1) {
+        if (rc || r.topics.count < 1)
             finish(op, rc ? rc : SAMSA_ERR_PROTOCOL, "bad CreateTopics response");
-            break;
-        }
-        finish(op, r.topics.items[0].error_code, "%.*s",
-               r.topics.items[0].error_message.len > 0
-                   ? (int)r.topics.items[0].error_message.len : 0,
-               r.topics.items[0].error_message.ptr ? r.topics.items[0].error_message.ptr : "");
+        else
+            finish_msg(op, r.topics.items[0].error_code,
+                       r.topics.items[0].error_message);
         break;
     }
     case OP_DELETE: {
         sp_delete_topics_resp r;
         rc = sp_schema_decode(&sp_msg_delete_topics_resp, op->version, &r,
                               &arena, body, len);
-        if (rc || r.responses.count < 1) {
+        if (rc || r.responses.count < 1)
             finish(op, rc ? rc : SAMSA_ERR_PROTOCOL, "bad DeleteTopics response");
-            break;
-        }
-        finish(op, r.responses.items[0].error_code, "%.*s",
-               r.responses.items[0].error_message.len > 0
-                   ? (int)r.responses.items[0].error_message.len : 0,
-               r.responses.items[0].error_message.ptr ? r.responses.items[0].error_message.ptr : "");
+        else
+            finish_msg(op, r.responses.items[0].error_code,
+                       r.responses.items[0].error_message);
         break;
     }
     case OP_PARTITIONS: {
         sp_create_partitions_resp r;
         rc = sp_schema_decode(&sp_msg_create_partitions_resp, op->version, &r,
                               &arena, body, len);
-        if (rc || r.results.count < 1) {
+        if (rc || r.results.count < 1)
             finish(op, rc ? rc : SAMSA_ERR_PROTOCOL, "bad CreatePartitions response");
-            break;
-        }
-        finish(op, r.results.items[0].error_code, "%.*s",
-               r.results.items[0].error_message.len > 0
-                   ? (int)r.results.items[0].error_message.len : 0,
-               r.results.items[0].error_message.ptr ? r.results.items[0].error_message.ptr : "");
+        else
+            finish_msg(op, r.results.items[0].error_code,
+                       r.results.items[0].error_message);
         break;
     }
     case OP_OFFSETS: {
@@ -272,12 +267,10 @@ static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
             break;
         }
         if (r.error_code) {
-            finish(op, r.error_code, "%.*s",
-                   r.error_message.len > 0 ? (int)r.error_message.len : 0,
-                   r.error_message.ptr ? r.error_message.ptr : "");
+            finish_msg(op, r.error_code, r.error_message);
             break;
         }
-        copy_str(op->info.cluster_id, sizeof op->info.cluster_id, r.cluster_id);
+        sc_copy_fixed(op->info.cluster_id, sizeof op->info.cluster_id, r.cluster_id);
         op->info.controller_id = r.controller_id;
         op->info.nbrokers = r.brokers.count > 0 ? (size_t)r.brokers.count : 0;
         op->nbrokers = op->info.nbrokers < MAX_BROKERS_OUT ? op->info.nbrokers
@@ -293,8 +286,8 @@ static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
             const sp_describe_cluster_broker *b = &r.brokers.items[i];
             op->brokers[i].id = b->broker_id;
             op->brokers[i].port = b->port;
-            copy_str(op->brokers[i].host, sizeof op->brokers[i].host, b->host);
-            copy_str(op->brokers[i].rack, sizeof op->brokers[i].rack, b->rack);
+            sc_copy_fixed(op->brokers[i].host, sizeof op->brokers[i].host, b->host);
+            sc_copy_fixed(op->brokers[i].rack, sizeof op->brokers[i].rack, b->rack);
         }
         finish(op, 0, "%s", "");
         break;
@@ -393,15 +386,45 @@ static bool op_try(sc_admin_op *op)
     return true;
 }
 
+static void admin_retry(samsa_client *c);
+static void admin_md_changed(samsa_client *c, const char *topic,
+                             unsigned changed);
+static void admin_conn_event(samsa_client *c, int32_t node_id,
+                             sn_conn_event ev);
+static void admin_destroy(samsa_client *c);
+
+static const sc_part_ops admin_part = {
+    admin_md_changed,
+    admin_conn_event,
+    admin_destroy,
+};
+
 static void op_retry_later(sc_admin_op *op)
 {
     samsa_client *c = op->c;
 
+    sc_client_add_part(c, SC_PART_ADMIN, &admin_part);
     op->next = c->admin_ops;
     c->admin_ops = op;
 }
 
-void sc_admin_conn_event(samsa_client *c)
+static void admin_md_changed(samsa_client *c, const char *topic,
+                             unsigned changed)
+{
+    (void)topic;
+    (void)changed;
+    admin_retry(c);
+}
+
+static void admin_conn_event(samsa_client *c, int32_t node_id,
+                             sn_conn_event ev)
+{
+    (void)node_id;
+    (void)ev;
+    admin_retry(c);
+}
+
+static void admin_retry(samsa_client *c)
 {
     sc_admin_op *list = c->admin_ops, *op, *next, *keep = NULL;
 
@@ -427,7 +450,7 @@ void sc_admin_conn_event(samsa_client *c)
     }
 }
 
-void sc_admin_destroy_all(samsa_client *c)
+static void admin_destroy(samsa_client *c)
 {
     sc_admin_op *op, *next;
 

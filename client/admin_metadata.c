@@ -82,17 +82,6 @@ static size_t count_of(int32_t n)
     return n > 0 ? (size_t)n : 0;
 }
 
-static void copy_fixed(char *dst, size_t cap, sp_str s)
-{
-    size_t n = s.len > 0 ? (size_t)s.len : 0;
-
-    if (n >= cap)
-        n = cap - 1;
-    if (n)
-        memcpy(dst, s.ptr, n);
-    dst[n] = '\0';
-}
-
 static const int32_t *copy_ids(sc_bump *b, const int32_t *src, int32_t n)
 {
     size_t k = count_of(n);
@@ -172,8 +161,8 @@ static int md_decode(void *arg, int16_t v, const uint8_t *body, size_t len,
         const sp_metadata_resp_broker *rb = &r.brokers.items[i];
         bs[i].id = rb->node_id;
         bs[i].port = rb->port;
-        copy_fixed(bs[i].host, sizeof bs[i].host, rb->host);
-        copy_fixed(bs[i].rack, sizeof bs[i].rack, rb->rack);
+        sc_copy_fixed(bs[i].host, sizeof bs[i].host, rb->host);
+        sc_copy_fixed(bs[i].rack, sizeof bs[i].rack, rb->rack);
     }
     qsort(bs, md->nbrokers, sizeof *bs, cmp_broker);
     md->brokers = bs;

@@ -94,6 +94,19 @@ static inline const char *sc_bump_str(sc_bump *b, sp_str s, int keep_null)
     return q;
 }
 
+/* Copy a string view into a fixed buffer of cap (> 0) bytes, cut to fit,
+ * always terminated (null -> ""). */
+static inline void sc_copy_fixed(char *dst, size_t cap, sp_str s)
+{
+    size_t n = s.len > 0 ? (size_t)s.len : 0;
+
+    if (n >= cap)
+        n = cap - 1;
+    if (n)
+        memcpy(dst, s.ptr, n);
+    dst[n] = '\0';
+}
+
 static inline size_t sc_str_need(sp_str s)
 {
     return (s.len > 0 ? (size_t)s.len : 0) + 1;

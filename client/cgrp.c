@@ -106,6 +106,61 @@ static int parse_assignors(sc_cgrp *cg)
     return 0;
 }
 
+/* Set to something else than its default? (samsa_conf does not record
+ * whether a property was set, so a value equal to the default counts as
+ * not set.) */
+static bool conf_changed(const samsa_conf *conf, sc_prop_id id)
+{
+    const char *def = NULL;
+
+    if (!samsa_conf_property((size_t)id, &def, NULL) || !def)
+        return false;
+    if (id == SC_SESSION_TIMEOUT_MS || id == SC_HEARTBEAT_INTERVAL_MS)
+        return sc_conf_int(conf, id) != strtoll(def, NULL, 10);
+    return strcmp(sc_conf_str(conf, id), def) != 0;
+}
+
+/* As Java's ConsumerConfig: with group.protocol=consumer the broker owns
+ * the session timeout (group.consumer.session.timeout.ms), the heartbeat
+ * interval (group.consumer.heartbeat.interval.ms) and the assignor
+ * (group.remote.assignor picks one of the broker's), so setting the
+ * client's is refused; group.remote.assignor is refused with classic. */
+static int check_protocol_conf(sc_cgrp *cg)
+{
+    static const sc_prop_id classic_only[] = {
+        SC_PARTITION_ASSIGNMENT_STRATEGY, SC_SESSION_TIMEOUT_MS,
+        SC_HEARTBEAT_INTERVAL_MS
+    };
+    const samsa_conf *conf = cg->c->conf;
+    char names[160];
+    size_t i, n = 0;
+
+    names[0] = '\0';
+    if (!cg->kip848) {
+        if (!cg->remote_assignor)
+            return 0;
+        sc_log(&cg->c->log, SAMSA_LOG_ERROR, "cgrp",
+               "group.remote.assignor cannot be set when group.protocol=classic");
+        return sc_client_fail(cg->c, SAMSA_ERR_CONFIG, "group.remote.assignor "
+                              "cannot be set when group.protocol=classic");
+    }
+    for (i = 0; i < sizeof classic_only / sizeof classic_only[0]; i++)
+        if (conf_changed(conf, classic_only[i]))
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s%s",
+                                  n ? ", " : "",
+                                  samsa_conf_property((size_t)classic_only[i],
+                                                      NULL, NULL));
+    if (!n)
+        return 0;
+    sc_log(&cg->c->log, SAMSA_LOG_ERROR, "cgrp",
+           "%s cannot be set when group.protocol=consumer (the broker's "
+           "group.consumer.* settings apply; group.remote.assignor picks "
+           "its assignor)", names);
+    return sc_client_fail(cg->c, SAMSA_ERR_CONFIG,
+                          "%s cannot be set when group.protocol=consumer",
+                          names);
+}
+
 sc_cgrp *sc_cg_get(samsa_client *c)
 {
     sc_cgrp *cg = c->cgrp;
@@ -134,6 +189,7 @@ sc_cgrp *sc_cg_get(samsa_client *c)
     sn_timer_init(&cg->retry, c->loop, retry_timer, cg);
     sn_timer_init(&cg->hb, c->loop, hb_timer, cg);
     sn_timer_init(&cg->ac, c->loop, ac_timer, cg);
+    sc_cg_pattern_init(cg);
     cg->group_id = dup_str(c->alloc, s, strlen(s));
     cg->member_id = dup_str(c->alloc, "", 0);
     s = sc_conf_str(c->conf, SC_GROUP_INSTANCE_ID);
@@ -157,7 +213,7 @@ sc_cgrp *sc_cg_get(samsa_client *c)
     atomic_store(&cg->last_poll_ms, sc_mono_ms());
     if (!cg->group_id || !cg->member_id ||
         (sc_conf_str(c->conf, SC_GROUP_INSTANCE_ID)[0] && !cg->instance_id) ||
-        parse_assignors(cg) != 0) {
+        parse_assignors(cg) != 0 || check_protocol_conf(cg) != 0) {
         int err = cg->group_id && cg->member_id ? SAMSA_ERR_CONFIG
                                                 : SAMSA_ERR_NO_MEMORY;
         c->cgrp = cg;
@@ -167,6 +223,7 @@ sc_cgrp *sc_cg_get(samsa_client *c)
         return NULL;
     }
     c->cgrp = cg;
+    sc_client_add_part(c, SC_PART_CONSUMER, &sc_consumer_part);
     return cg;
 }
 
@@ -190,6 +247,7 @@ void sc_cgrp_destroy(samsa_client *c)
     sn_timer_stop(&cg->retry);
     sn_timer_stop(&cg->hb);
     sn_timer_stop(&cg->ac);
+    sc_cg_pattern_clear(cg);
     sc_cg_commits_fail_all(cg, SAMSA_ERR_DESTROYED);
     sc_cg_commit_free_last(cg);
     sc_cg_members_free(cg);
@@ -209,7 +267,8 @@ void sc_cgrp_destroy(samsa_client *c)
 
 bool sc_cgrp_subscribed(const samsa_client *c)
 {
-    return c->cgrp && c->cgrp->ntopics > 0 && !c->cgrp->applying;
+    return c->cgrp && (c->cgrp->ntopics > 0 || c->cgrp->pattern) &&
+           !c->cgrp->applying;
 }
 
 void sc_cgrp_md_changed(samsa_client *c, const char *topic, unsigned changed)
@@ -331,6 +390,12 @@ static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
     }
     sp_arena_free(&arena);
     sc_cg_req_free(req);
+    if ((err == SAMSA_ERR_GROUP_AUTHORIZATION_FAILED ||
+         err == SAMSA_ERR_INVALID_GROUP_ID) &&
+        cg->ntopics && cg->state != CG_FATAL) {
+        sc_cg_fatal(cg, err, "FindCoordinator", NULL); /* a retry cannot fix it */
+        return;
+    }
     if (!err && node >= 0 && sc_brokers_conn(c->brokers, node)) {
         cg->coord_id = node;
         sc_debug(&c->log, SC_DBG_CGRP, "cgrp", "group %s: coordinator is %d",
@@ -489,6 +554,37 @@ void sc_cg_lost(sc_cgrp *cg, const char *why)
     consumer_apply(cg, NULL, 0);
     sc_cg_rebalance_cb(cg, SAMSA_REBALANCE_LOST, &gone);
     sc_tpl_free(&gone);
+}
+
+void sc_cg_fatal(sc_cgrp *cg, int err, const char *what, const char *msg)
+{
+    samsa_client *c = cg->c;
+    char text[640];
+
+    snprintf(text, sizeof text, "group %s: %s failed: %s (%s)%s%s", cg->group_id,
+             what, samsa_err_name(err), samsa_err_str(err),
+             msg && msg[0] ? " " : "", msg ? msg : "");
+    sc_log(&c->log, SAMSA_LOG_ERROR, "cgrp", "%s; the handle left the group",
+           text);
+    sc_cg_lost(cg, "fatal group error: partitions lost");
+    sc_client_fail(c, err, "%s", text);
+    cg->state = CG_FATAL;
+    cg->fatal_err = err;
+    cg->generation = -1;
+    sn_timer_stop(&cg->hb);
+    sn_timer_stop(&cg->ac);
+    /* the application hears of it once, from samsa_consume (as Java's
+     * poll() throws) */
+    if (c->consumer && !c->closing && !cg->closing) {
+        pthread_mutex_lock(&c->mu);
+        if (sc_cons_event(c->consumer, NULL, err, SAMSA_OFFSET_INVALID, text))
+            sc_log(&c->log, SAMSA_LOG_ERROR, "cgrp",
+                   "group %s: out of memory for the fatal error event",
+                   cg->group_id);
+        pthread_mutex_unlock(&c->mu);
+    }
+    atomic_store(&cg->idle, true);
+    sc_client_signal(c);
 }
 
 void sc_cg_assignment(sc_cgrp *cg, const sc_tpl *target)
@@ -668,6 +764,7 @@ typedef struct sub_arg {
     samsa_client *c;
     const char *const *topics;
     size_t n;
+    const char *pattern;   /* samsa_subscribe_pattern */
     int timeout_ms;
 } sub_arg;
 
@@ -676,17 +773,79 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+int sc_cg_set_topics(sc_cgrp *cg, const char *const *topics, size_t nt)
+{
+    samsa_client *c = cg->c;
+    char **t = NULL;
+    size_t i, n = 0;
+    bool changed;
+
+    if (nt) {
+        t = sp_calloc(cg->alloc, nt, sizeof *t);
+        if (!t)
+            return SAMSA_ERR_NO_MEMORY;
+    }
+    for (i = 0; i < nt; i++) {
+        size_t j;
+        bool dup = false;
+
+        for (j = 0; j < n && !dup; j++)
+            dup = strcmp(t[j], topics[i]) == 0;
+        if (dup)
+            continue;
+        t[n] = dup_str(cg->alloc, topics[i], strlen(topics[i]));
+        if (!t[n] || sc_mdr_want(c->mdr, t[n], strlen(t[n])) != 0) {
+            sp_free(cg->alloc, t[n]);
+            while (n)
+                sp_free(cg->alloc, t[--n]);
+            sp_free(cg->alloc, t);
+            return SAMSA_ERR_NO_MEMORY;
+        }
+        n++;
+    }
+    if (n)
+        qsort(t, n, sizeof *t, cmp_str);
+    changed = n != cg->ntopics;
+    for (i = 0; i < n && !changed; i++)
+        changed = strcmp(t[i], cg->topics[i]) != 0;
+    topics_free(cg);
+    cg->topics = t;
+    cg->ntopics = n;
+    if (cg->state == CG_IDLE) {
+        /* a classic pattern that matches nothing yet waits for a topic;
+         * KIP-848 sends the pattern itself */
+        if (n || (cg->pattern && cg->kip848))
+            sc_cg_start(cg);
+    } else if (changed) {
+        if (cg->kip848)
+            cg->kip848_send_full = true;
+        else
+            sc_cg_rejoin(cg, "subscription changed");
+    }
+    return 0;
+}
+
+void sc_cg_start(sc_cgrp *cg)
+{
+    samsa_client *c = cg->c;
+
+    atomic_store(&cg->last_poll_ms, sc_mono_ms());
+    cg->join_started_ms = sn_loop_now(c->loop);
+    cg->round++;
+    cg->state = CG_WANT_JOIN;
+    cg->last_hb_ok = sn_loop_now(c->loop);
+    sc_cg_hb_start(cg, cg->heartbeat_ms);
+    sc_cg_autocommit_start(cg);
+    sc_cg_retry(cg, 0);
+}
+
 static int subscribe_fn(void *arg)
 {
     sub_arg *a = arg;
     samsa_client *c = a->c;
     sc_cgrp *cg;
-    char **t;
-    size_t i, n = 0;
-    bool changed;
 
-    if (c->consumer && c->consumer->nparts > 0 &&
-        !(c->cgrp && c->cgrp->ntopics))
+    if (c->consumer && c->consumer->nparts > 0 && !sc_cgrp_subscribed(c))
         return sc_client_fail(c, SAMSA_ERR_STATE,
                               "subscribe: partitions are assigned manually");
     cg = sc_cg_get(c);
@@ -698,50 +857,11 @@ static int subscribe_fn(void *arg)
                               cg->group_id, samsa_err_name(cg->fatal_err));
     if (!sc_consumer_get(c))
         return SAMSA_ERR_NO_MEMORY;
-    t = sp_calloc(cg->alloc, a->n, sizeof *t);
-    if (!t)
-        return SAMSA_ERR_NO_MEMORY;
-    for (i = 0; i < a->n; i++) {
-        size_t j;
-        bool dup = false;
-
-        for (j = 0; j < n && !dup; j++)
-            dup = strcmp(t[j], a->topics[i]) == 0;
-        if (dup)
-            continue;
-        t[n] = dup_str(cg->alloc, a->topics[i], strlen(a->topics[i]));
-        if (!t[n] || sc_mdr_want(c->mdr, t[n], strlen(t[n])) != 0) {
-            sp_free(cg->alloc, t[n]);
-            while (n)
-                sp_free(cg->alloc, t[--n]);
-            sp_free(cg->alloc, t);
-            return SAMSA_ERR_NO_MEMORY;
-        }
-        n++;
-    }
-    qsort(t, n, sizeof *t, cmp_str);
-    changed = n != cg->ntopics;
-    for (i = 0; i < n && !changed; i++)
-        changed = strcmp(t[i], cg->topics[i]) != 0;
-    topics_free(cg);
-    cg->topics = t;
-    cg->ntopics = n;
     atomic_store(&cg->last_poll_ms, sc_mono_ms());
-    if (cg->state == CG_IDLE) {
-        cg->join_started_ms = sn_loop_now(c->loop);
-        cg->round++;
-        cg->state = CG_WANT_JOIN;
-        cg->last_hb_ok = sn_loop_now(c->loop);
-        sc_cg_hb_start(cg, cg->heartbeat_ms);
-        sc_cg_autocommit_start(cg);
-        sc_cg_retry(cg, 0);
-    } else if (changed) {
-        if (cg->kip848)
-            cg->kip848_send_full = true;
-        else
-            sc_cg_rejoin(cg, "subscription changed");
-    }
-    return 0;
+    if (a->pattern)
+        return sc_cg_set_pattern(cg, a->pattern);
+    sc_cg_pattern_clear(cg);
+    return sc_cg_set_topics(cg, a->topics, a->n);
 }
 
 int samsa_subscribe(samsa_client *c, const char *const *topics, size_t n)
@@ -762,6 +882,22 @@ int samsa_subscribe(samsa_client *c, const char *const *topics, size_t n)
     return sc_client_call(c, subscribe_fn, &a);
 }
 
+int samsa_subscribe_pattern(samsa_client *c, const char *regex)
+{
+    sub_arg a;
+    int rc;
+
+    if (!c || !regex || !regex[0])
+        return SAMSA_ERR_INVALID_ARG;
+    rc = sc_cg_pattern_check(c, regex);
+    if (rc)
+        return rc;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.pattern = regex;
+    return sc_client_call(c, subscribe_fn, &a);
+}
+
 /* Begin leaving: final commit, REVOKED, then LeaveGroup (dynamic
  * members) once the commits landed. */
 static int leave_fn(void *arg)
@@ -773,6 +909,7 @@ static int leave_fn(void *arg)
     if (!cg || cg->state == CG_IDLE || cg->state == CG_FATAL) {
         if (cg) {
             topics_free(cg);
+            sc_cg_pattern_clear(cg);
             atomic_store(&cg->idle, true);
         }
         return 0;
@@ -783,6 +920,7 @@ static int leave_fn(void *arg)
     cg->pending_set = false;
     sc_tpl_clear(&cg->pending);
     topics_free(cg);
+    sc_cg_pattern_clear(cg);
     if (cg->member_id[0] && (cg->kip848 || !cg->instance_id)) {
         cg->state = CG_LEAVING;
         sc_cg_run(cg);
@@ -870,17 +1008,10 @@ static void rejoin_post(void *arg)
 
     if (cg)
         atomic_store(&cg->rejoin_posted, false);
-    if (!cg || c->closing || cg->closing || !cg->ntopics)
+    if (!cg || c->closing || cg->closing || (!cg->ntopics && !cg->pattern))
         return;
-    if (cg->state == CG_IDLE && atomic_exchange(&cg->left_for_poll, false)) {
-        cg->round++;
-        cg->join_started_ms = sn_loop_now(c->loop);
-        cg->state = CG_WANT_JOIN;
-        cg->last_hb_ok = sn_loop_now(c->loop);
-        sc_cg_hb_start(cg, cg->heartbeat_ms);
-        sc_cg_autocommit_start(cg);
-        sc_cg_retry(cg, 0);
-    }
+    if (cg->state == CG_IDLE && atomic_exchange(&cg->left_for_poll, false))
+        sc_cg_start(cg);
 }
 
 void sc_cgrp_polled(samsa_client *c)

@@ -4,8 +4,8 @@
  * code (cgrp*.c).
  *
  * The group code implements these public calls itself (samsa/consumer.h):
- * samsa_subscribe, samsa_unsubscribe, samsa_commit_sync,
- * samsa_commit_async, samsa_commit_message, samsa_committed and
+ * samsa_subscribe, samsa_subscribe_pattern, samsa_unsubscribe,
+ * samsa_commit_sync, samsa_commit_async, samsa_commit_message, samsa_committed and
  * samsa_conf_set_rebalance_cb. The consumer must not define them.
  *
  * WHAT THE CONSUMER AND CORE CALL (each a one-line hook):

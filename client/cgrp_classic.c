@@ -84,16 +84,7 @@ static int members_copy(sc_cgrp *cg, const sp_join_group_resp *r)
 
 static void go_fatal(sc_cgrp *cg, int err, const char *what)
 {
-    sc_log(&cg->c->log, SAMSA_LOG_ERROR, "cgrp",
-           "group %s: %s failed for good: %s (%s)", cg->group_id, what,
-           samsa_err_name(err), samsa_err_str(err));
-    sc_cg_lost(cg, "fatal group error: partitions lost");
-    sc_client_fail(cg->c, err, "group %s: %s failed: %s", cg->group_id, what,
-                   samsa_err_name(err));
-    cg->state = CG_FATAL;
-    cg->fatal_err = err;
-    atomic_store(&cg->idle, true);
-    sc_client_signal(cg->c);
+    sc_cg_fatal(cg, err, what, NULL);
 }
 
 static bool coord_error(int err)

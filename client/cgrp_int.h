@@ -13,6 +13,7 @@
 #ifndef SC_CGRP_INT_H
 #define SC_CGRP_INT_H
 
+#include <regex.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -68,6 +69,13 @@ typedef struct sc_cgrp {
     /* subscription: sorted topic names, owned */
     char **topics;
     size_t ntopics;
+
+    /* pattern subscription (cgrp_regex.c): topics is what matched */
+    char *pattern;                /* NULL = subscribed by names */
+    regex_t re;                   /* "^(pattern)$", valid when re_set */
+    bool re_set;
+    bool list_inflight;           /* Metadata for all topics in flight */
+    sn_timer list;                /* next listing (metadata.max.age.ms) */
 
     /* coordinator */
     int32_t coord_id;             /* -1 = unknown */
@@ -144,6 +152,11 @@ void sc_cg_assignment(sc_cgrp *cg, const sc_tpl *target);
 /* Partitions taken away without a revoke: LOST callback, consumer
  * cleared. */
 void sc_cg_lost(sc_cgrp *cg, const char *why);
+/* A non-retriable group error: ERROR log, LOST, errstr, state FATAL
+ * (the group stops; subscribe returns STATE) and one group event (err,
+ * "group G: what failed: NAME (text) msg") queued for samsa_consume.
+ * what names the request, msg is the broker's error message or NULL. */
+void sc_cg_fatal(sc_cgrp *cg, int err, const char *what, const char *msg);
 /* Eager: revoke everything (auto-commit, REVOKED callback) before a join. */
 void sc_cg_revoke_all(sc_cgrp *cg);
 void sc_cg_rebalance_cb(sc_cgrp *cg, samsa_rebalance_event ev,
@@ -161,6 +174,13 @@ void sc_cg_req_free(sc_cg_req *req);
  * offsets of new partitions), ASSIGNED callback with what is new. */
 void sc_cg_apply(sc_cgrp *cg, const samsa_topic_partition *added,
                  size_t nadded);
+/* Replace the subscription by these names (copied, deduplicated,
+ * sorted, wanted in metadata): the first one starts joining, a change
+ * rejoins (classic) or is sent with the next heartbeat (KIP-848). 0 or
+ * NO_MEMORY. */
+int sc_cg_set_topics(sc_cgrp *cg, const char *const *topics, size_t n);
+/* IDLE -> WANT_JOIN with the timers started. */
+void sc_cg_start(sc_cgrp *cg);
 /* (Re)join: eager revokes all first; state WANT_JOIN. */
 void sc_cg_rejoin(sc_cgrp *cg, const char *why);
 /* Leaving finished: IDLE, waiters woken. */
@@ -182,6 +202,19 @@ void sc_cg_classic_leave(sc_cgrp *cg);     /* LeaveGroup (fire and wait) */
 void sc_cg_kip848_heartbeat(sc_cgrp *cg);  /* join, heartbeat, ack */
 void sc_cg_kip848_leave(sc_cgrp *cg);
 void sc_cg_members_free(sc_cgrp *cg);
+
+/* ---- cgrp_regex.c ---- */
+void sc_cg_pattern_init(sc_cgrp *cg);
+/* Compile-check regex (any thread): 0 or INVALID_ARG with errstr. */
+int sc_cg_pattern_check(samsa_client *c, const char *regex);
+/* Subscribe by pattern: replaces names or an earlier pattern, lists the
+ * cluster's topics now and every metadata.max.age.ms. 0, NO_MEMORY. */
+int sc_cg_set_pattern(sc_cgrp *cg, const char *regex);
+/* Forget the pattern (timer stopped); no-op without one. */
+void sc_cg_pattern_clear(sc_cgrp *cg);
+/* List the cluster's topics now (KIP-848: an assigned topic id we cannot
+ * name yet). */
+void sc_cg_pattern_list(sc_cgrp *cg);
 
 /* ---- cgrp_commit.c ---- */
 /* Send the next queued commit if the coordinator is ready. */

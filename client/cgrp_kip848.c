@@ -72,10 +72,11 @@ static int enc_cgh(sp_writer *w, int16_t v, const void *arg)
     req.instance_id = sp_str_of(cg->instance_id);
     req.rack_id = sp_str_of(cg->rack);
     req.rebalance_timeout_ms = a->epoch >= 0 ? cg->max_poll_ms : -1;
-    req.subscribed_topic_regex = sp_str_of(NULL);
+    /* a pattern goes as itself (v1+), the broker matches it */
+    req.subscribed_topic_regex = sp_str_of(a->full ? cg->pattern : NULL);
     req.server_assignor = sp_str_of(a->full ? cg->remote_assignor : NULL);
     if (a->full) {
-        req.subscribed_topic_names.count = (int32_t)cg->ntopics;
+        req.subscribed_topic_names.count = cg->pattern ? -1 : (int32_t)cg->ntopics;
         req.subscribed_topic_names.items = a->topics;
         req.topic_partitions.count = a->nowned;
         req.topic_partitions.items = a->owned;
@@ -125,23 +126,11 @@ static void cgh_error(sc_cgrp *cg, int err, const char *msg)
         sc_cg_retry(cg, cg->retry_ms);
         return;
     }
-    if (err == SAMSA_ERR_UNRELEASED_INSTANCE_ID) {
-        /* the previous instance is still leaving: try again */
-        if (cg->state == CG_JOINING)
-            cg->state = CG_WANT_JOIN;
-        sc_cg_retry(cg, cg->retry_ms * 10);
-        return;
-    }
-    sc_log(&c->log, SAMSA_LOG_ERROR, "cgrp", "group %s: ConsumerGroupHeartbeat "
-           "failed for good: %s %s", cg->group_id, samsa_err_name(err),
-           msg ? msg : "");
-    sc_cg_lost(cg, "fatal group error: partitions lost");
-    sc_client_fail(c, err, "group %s: ConsumerGroupHeartbeat failed: %s",
-                   cg->group_id, samsa_err_name(err));
-    cg->state = CG_FATAL;
-    cg->fatal_err = err;
-    atomic_store(&cg->idle, true);
-    sc_client_signal(c);
+    /* the rest (UNRELEASED_INSTANCE_ID: another handle uses our
+     * group.instance.id; FENCED_INSTANCE_ID, GROUP_AUTHORIZATION_FAILED,
+     * GROUP_MAX_SIZE_REACHED, UNSUPPORTED_ASSIGNOR, INVALID_REQUEST, ...)
+     * is fatal, as in Java */
+    sc_cg_fatal(cg, err, "ConsumerGroupHeartbeat", msg);
 }
 
 static void cgh_cb(void *opaque, int err, const uint8_t *body, size_t len)
@@ -226,6 +215,7 @@ static void cgh_cb(void *opaque, int err, const uint8_t *body, size_t len)
             /* metadata does not name a topic id yet: ask again soon with
              * an empty ack so the broker resends the assignment */
             sc_mdr_refresh(c->mdr);
+            sc_cg_pattern_list(cg); /* a topic the pattern matched */
             cg->kip848_send_full = true;
             sc_cg_hb_start(cg, cg->retry_ms * 2);
         }

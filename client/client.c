@@ -10,26 +10,8 @@
 #include "client_int.h"
 #include "alloc.h"
 #include "brokers.h"
-#include "consumer_int.h"
-#include "cgrp.h"
 #include "metadata_refresh.h"
 #include "producer_int.h"
-
-int64_t sc_mono_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t sc_wall_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int sc_client_fail(samsa_client *c, int err, const char *fmt, ...)
 {
@@ -131,46 +113,49 @@ int sc_client_wait(samsa_client *c, bool (*done)(void *arg), void *arg,
             return SAMSA_ERR_TIMED_OUT;
         }
         /* cv uses CLOCK_MONOTONIC (set at init) */
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        {
-            int64_t step = deadline - now;
-            if (step > 1000)
-                step = 1000;
-            ts.tv_sec += step / 1000;
-            ts.tv_nsec += (long)(step % 1000) * 1000000L;
-            if (ts.tv_nsec >= 1000000000L) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000L;
-            }
-        }
+        ts = sc_mono_after(deadline - now > 1000 ? 1000 : deadline - now);
         pthread_cond_timedwait(&c->cv, &c->mu, &ts);
     }
     pthread_mutex_unlock(&c->mu);
     return 0;
 }
 
+void sc_client_add_part(samsa_client *c, sc_part_id id, const sc_part_ops *ops)
+{
+    c->parts[id] = ops;
+}
+
 void sc_client_md_changed(samsa_client *c, const char *topic, unsigned changed)
 {
+    int i;
+
     if (c->producer)
         sc_producer_md_changed(c->producer, topic, changed);
-    if (c->consumer)
-        sc_consumer_md_changed(c->consumer, topic, changed);
-    sc_cgrp_md_changed(c, topic, changed); /* the group leader reassigns */
-    sc_admin_conn_event(c);
+    for (i = 0; i < SC_PART_COUNT; i++)
+        if (c->parts[i] && c->parts[i]->md_changed)
+            c->parts[i]->md_changed(c, topic, changed);
 }
 
 void sc_client_conn_event(samsa_client *c, int32_t node_id, sn_conn_event ev,
                           int err, const char *errstr)
 {
+    int i;
+
     if (c->closing)
         return;
     if (c->mdr)
         sc_mdr_conn_event(c->mdr, ev);
     if (c->producer)
         sc_producer_conn_event(c->producer, node_id, ev, err, errstr);
-    if (c->consumer && ev == SN_CONN_EV_DOWN)
-        sc_consumer_conn_down(c->consumer, node_id);
-    sc_admin_conn_event(c);
+    for (i = 0; i < SC_PART_COUNT; i++)
+        if (c->parts[i] && c->parts[i]->conn_event)
+            c->parts[i]->conn_event(c, node_id, ev);
+}
+
+static void part_destroy(samsa_client *c, sc_part_id id)
+{
+    if (c->parts[id] && c->parts[id]->destroy)
+        c->parts[id]->destroy(c);
 }
 
 static uint32_t debug_mask(const samsa_conf *conf)
@@ -257,12 +242,10 @@ void samsa_client_destroy(samsa_client *c)
     /* connections first: their pending callbacks see `closing` */
     sc_brokers_free(c->brokers);
     c->brokers = NULL;
-    sc_admin_destroy_all(c);
+    part_destroy(c, SC_PART_ADMIN);
     sc_producer_destroy(c->producer);
     c->producer = NULL;
-    sc_cgrp_destroy(c); /* before the consumer it points into */
-    sc_consumer_destroy(c->consumer);
-    c->consumer = NULL;
+    part_destroy(c, SC_PART_CONSUMER);
     sc_mdr_free(c->mdr);
     c->mdr = NULL;
     if (c->loop)

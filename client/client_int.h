@@ -9,13 +9,19 @@
  *
  * Parts and their owners:
  *   client.c            handle life cycle, embedded/background plumbing
+ *   clock.c             the clocks (sc_mono_ms, sc_wall_ms)
  *   brokers.c           one sn_conn per broker node id, plus bootstrap
  *   metadata_refresh.c  Metadata requests -> sc_metadata cache, timers
  *   producer*.c, accumulator.c, sender.c, idempotence.c  the producer
- *   admin.c             synchronous admin calls
+ *   admin*.c            synchronous admin calls
+ *   consumer*.c, cgrp*.c  the consumer and the consumer group
+ *   client_consumer.c   the consumer side's hooks (sc_part_ops)
  * Parts are told about metadata changes through sc_client_md_changed()
  * and about connections through sc_client_conn_event(), which call each
- * part's hook.
+ * part's hook. The producer is created with the client and called
+ * directly; the consumer side and admin are reached only through the
+ * sc_part_ops each installs on first use, so a program that only
+ * produces does not link them (a static link stays small).
  */
 #ifndef SC_CLIENT_INT_H
 #define SC_CLIENT_INT_H
@@ -26,6 +32,7 @@
 
 #include "samsa/client.h"
 #include "samsa/producer.h"
+#include "clock.h" /* sc_mono_ms, sc_wall_ms */
 #include "conf.h"
 #include "conn.h"
 #include "log.h"
@@ -38,6 +45,25 @@ struct sc_producer;
 struct sc_consumer;
 struct sc_cgrp;
 struct sc_admin_op;
+
+/* A part of the client that is created on first use and that the core
+ * reaches only through this table (see sc_client_add_part). Every hook
+ * runs on the loop thread and may be NULL. */
+typedef struct sc_part_ops {
+    /* after the metadata cache changed (see sc_client_md_changed) */
+    void (*md_changed)(samsa_client *c, const char *topic, unsigned changed);
+    /* a connection changed state (see sc_client_conn_event) */
+    void (*conn_event)(samsa_client *c, int32_t node_id, sn_conn_event ev);
+    /* samsa_client_destroy, after the broker pool is gone: finish what
+     * waits and free the part */
+    void (*destroy)(samsa_client *c);
+} sc_part_ops;
+
+typedef enum sc_part_id {
+    SC_PART_CONSUMER, /* consumer and group: client_consumer.c */
+    SC_PART_ADMIN,    /* admin calls waiting for a broker: admin.c */
+    SC_PART_COUNT
+} sc_part_id;
 
 struct samsa_client {
     const samsa_allocator *alloc;
@@ -53,6 +79,7 @@ struct samsa_client {
     struct sc_consumer *consumer; /* consumer.c: NULL until first use */
     struct sc_cgrp *cgrp;         /* cgrp.c: NULL until subscribe/commit */
     struct sc_admin_op *admin_ops; /* admin calls waiting for a broker */
+    const sc_part_ops *parts[SC_PART_COUNT]; /* installed on first use */
 
     pthread_mutex_t mu; /* guards the "under mu" fields of the parts */
     pthread_cond_t cv;  /* signalled by sc_client_signal() */
@@ -86,10 +113,6 @@ void sc_client_signal_locked(samsa_client *c);
 /* True when the caller runs on the loop thread (or in embedded mode). */
 bool sc_client_on_loop(const samsa_client *c);
 
-/* Monotonic and wall clock in ms (any thread). */
-int64_t sc_mono_ms(void);
-int64_t sc_wall_ms(void);
-
 /* Hooks called by the metadata refresher after the cache changed
  * (SC_MD_* mask for that topic, or 0 for an error or no change). */
 void sc_client_md_changed(samsa_client *c, const char *topic,
@@ -98,9 +121,14 @@ void sc_client_md_changed(samsa_client *c, const char *topic,
 void sc_client_conn_event(samsa_client *c, int32_t node_id, sn_conn_event ev,
                           int err, const char *errstr);
 
-/* Admin part's hooks (admin.c). */
-void sc_admin_conn_event(samsa_client *c);
-void sc_admin_destroy_all(samsa_client *c);
+/* Install a part's hooks (loop thread, or under the caller's own
+ * serialisation before the part is reachable); idempotent. The core calls
+ * them from then on until samsa_client_destroy. */
+void sc_client_add_part(samsa_client *c, sc_part_id id, const sc_part_ops *ops);
+
+/* The consumer side's hooks (client_consumer.c): installed by the
+ * consumer and the group when they are created. */
+extern const sc_part_ops sc_consumer_part;
 
 /* Guard user callbacks: in_callback++ / --. */
 #define SC_CALLBACK(c, call)                                                   \

@@ -34,7 +34,13 @@
     X(TOPIC_METADATA_REFRESH_INTERVAL_MS, "topic.metadata.refresh.interval.ms", INT, "300000", -1, 3600000, NULL, 0, \
       "Refresh metadata of topics in use this often (-1 = only on errors); librdkafka's name, kept for migrating users.") \
     X(ALLOW_AUTO_CREATE_TOPICS, "allow.auto.create.topics", BOOL, "true", 0, 0, NULL, 0,    \
-      "Let the broker create a topic on first use (when the broker allows it).")           \
+      "Create a topic on first use: see auto.create.topics.method (false: an unknown topic fails its records).") \
+    X(AUTO_CREATE_TOPICS_METHOD, "auto.create.topics.method", ENUM, "broker", 0, 0, "broker|create_topics", 0, \
+      "samsa-specific: how allow.auto.create.topics creates a topic: broker (the Metadata request's flag, when the broker's auto.create.topics.enable is true; the Java client's way) or create_topics (the producer sends CreateTopics for a topic it writes to; consumers never create).") \
+    X(AUTO_CREATE_TOPICS_NUM_PARTITIONS, "auto.create.topics.num.partitions", INT, "-1", -1, 1000000, NULL, 0, \
+      "samsa-specific: partitions of a topic the producer creates with auto.create.topics.method=create_topics (-1 = the broker's num.partitions; needs Kafka 2.4+).") \
+    X(AUTO_CREATE_TOPICS_REPLICATION_FACTOR, "auto.create.topics.replication.factor", INT, "-1", -1, 32767, NULL, 0, \
+      "samsa-specific: replication factor of a topic the producer creates with auto.create.topics.method=create_topics (-1 = the broker's default.replication.factor; needs Kafka 2.4+).") \
     X(RECONNECT_BACKOFF_MS, "reconnect.backoff.ms", INT, "50", 0, 3600000, NULL, 0,         \
       "First wait before reconnecting to a broker; doubles per failure, with jitter.")     \
     X(RECONNECT_BACKOFF_MAX_MS, "reconnect.backoff.max.ms", INT, "1000", 0, 3600000, NULL, 0, \
@@ -51,8 +57,8 @@
       "Disable Nagle's algorithm (TCP_NODELAY), as the Java client does.")                 \
     X(SOCKET_SEND_BUFFER_BYTES, "socket.send.buffer.bytes", INT, "131072", -1, SC_INT32_MAX, NULL, 0, \
       "SO_SNDBUF size (-1 = the OS default).")                                             \
-    X(SOCKET_RECEIVE_BUFFER_BYTES, "socket.receive.buffer.bytes", INT, "65536", -1, SC_INT32_MAX, NULL, 0, \
-      "SO_RCVBUF size (-1 = the OS default).")                                             \
+    X(SOCKET_RECEIVE_BUFFER_BYTES, "socket.receive.buffer.bytes", INT, "-1", -1, SC_INT32_MAX, NULL, 0, \
+      "SO_RCVBUF size (-1 or 0 = the OS default). Default -1, not Java's 65536: a fixed size turns off the kernel's receive window autotuning, which cost about 13% CPU on large fetches (librdkafka's default is the OS's too).") \
     X(RECEIVE_MESSAGE_MAX_BYTES, "receive.message.max.bytes", INT, "100000000", 1000, SC_INT32_MAX, NULL, 0, \
       "Largest response frame accepted; a bigger size closes the connection before anything is allocated.") \
     X(DEBUG, "debug", LIST, "", 0, 0, "all|broker|protocol|msg|metadata|producer|consumer|cgrp|fetch|security|queue", 0, \

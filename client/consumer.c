@@ -53,6 +53,7 @@ sc_consumer *sc_consumer_get(samsa_client *c)
     cons->c = c;
     limit = (size_t)sc_conf_int(c->conf, SC_FETCH_BUFFER_MAX_BYTES);
     sc_prefetch_init(&cons->pf, limit, pf_wake, c);
+    sc_prefetch_keep_spare(&cons->pf); /* responses reuse mapped memory */
     sn_timer_init(&cons->kick, c->loop, kick_timer, cons);
     /* one batch's decompressed records never exceed the whole budget */
     sp_writer_init(&cons->scratch, c->alloc, limit);
@@ -67,6 +68,7 @@ sc_consumer *sc_consumer_get(samsa_client *c)
     sc_strmap_init(&cons->index, c->alloc);
     cons->indexed = true; /* nothing assigned */
     c->consumer = cons;
+    sc_client_add_part(c, SC_PART_CONSUMER, &sc_consumer_part);
     return cons;
 }
 
@@ -89,8 +91,8 @@ void sc_consumer_destroy(sc_consumer *cons)
     c = cons->c;
     sn_timer_stop(&cons->kick);
     cons->pf.wake = NULL; /* nothing to resume any more */
-    list = cons->qhead;
-    cons->qhead = cons->qtail = NULL;
+    list = NULL;
+    sc_cons_purge(cons, NULL, &list); /* queued and held */
     sc_cons_release_list(list);
     for (i = 0; i < cons->nparts; i++)
         part_free(c->alloc, cons->parts[i]);
@@ -99,6 +101,7 @@ void sc_consumer_destroy(sc_consumer *cons)
     sc_strmap_free(&cons->index);
     sc_cons_fetchers_free(cons);
     sp_writer_free(&cons->scratch);
+    sc_prefetch_fini(&cons->pf);
     sp_free(c->alloc, cons);
 }
 
@@ -515,7 +518,6 @@ static int pause_fn(void *arg)
     call_arg *a = arg;
     samsa_client *c = a->c;
     sc_consumer *cons = c->consumer;
-    sc_msg *dropped = NULL;
     int rc = 0;
     size_t i;
 
@@ -533,16 +535,15 @@ static int pause_fn(void *arg)
             continue;
         }
         if (a->flag && !p->off.paused) {
+            /* buffered records are kept, hidden until resume (Java) */
             p->off.paused = true;
-            /* buffered messages go; resume fetches them again */
-            sc_cons_purge(cons, p, &dropped);
-            sc_off_rewind(&p->off);
-        } else if (!a->flag) {
+            sc_cons_hold(cons, p);
+        } else if (!a->flag && p->off.paused) {
             p->off.paused = false;
+            sc_cons_unhold(cons, p);
         }
     }
     pthread_mutex_unlock(&c->mu);
-    sc_cons_release_list(dropped);
     sc_cons_kick(cons, 0);
     return rc;
 }

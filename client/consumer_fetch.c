@@ -102,6 +102,9 @@ typedef struct freq {
     size_t *name_off;  /* topic i's name at names + name_off[i] */
     char *names;       /* NUL-terminated names, back to back */
     size_t names_len;
+    sc_fetch_buf *buf; /* the response frame, then the names; valid in
+                          fetch_cb only when err is 0 (see frame_alloc) */
+    size_t frame_len;
 } freq;
 
 static void freq_free(const samsa_allocator *a, freq *q)
@@ -112,6 +115,30 @@ static void freq_free(const samsa_allocator *a, freq *q)
     sp_free(a, q->name_off);
     sp_free(a, q->names);
     sp_free(a, q);
+}
+
+/* The response is read into its fetch buffer (no copy): the frame, then
+ * the request's topic names, which the messages point at. */
+static uint8_t *fetch_frame_alloc(void *opaque, size_t size)
+{
+    freq *q = opaque;
+    sc_fetch_buf *buf;
+
+    if (size > SIZE_MAX - q->names_len)
+        return NULL;
+    buf = sc_fetch_buf_new(q->cons->c->alloc, &q->cons->pf,
+                           size + q->names_len);
+    if (!buf)
+        return NULL;
+    memcpy(buf->data + size, q->names, q->names_len);
+    q->buf = buf;
+    q->frame_len = size;
+    return buf->data;
+}
+
+static void fetch_frame_free(uint8_t *data)
+{
+    sc_fetch_buf_unref(sc_fetch_buf_of(data));
 }
 
 static int encode_fetch(sp_writer *w, int16_t v, const void *arg)
@@ -178,12 +205,11 @@ static void emit_flush(emit_ctx *e)
 static int on_record(void *opaque, const sc_fetch_rec *r)
 {
     emit_ctx *e = opaque;
-    sc_consumer *cons = e->cons;
     sc_msg *m = slab_next(e);
 
     if (!m)
         return SAMSA_ERR_NO_MEMORY;
-    memset(&m->pub, 0, sizeof m->pub);
+    m->pub.err = 0;
     m->pub.errstr = "";
     m->pub.topic = e->topic;
     m->pub.partition = e->part->partition;
@@ -199,14 +225,12 @@ static int on_record(void *opaque, const sc_fetch_rec *r)
                                                  : SAMSA_TIMESTAMP_CREATE_TIME;
     m->pub.leader_epoch = r->leader_epoch;
     m->next = NULL;
-    m->cons = cons;
     m->buf = r->buf;
+    m->owner = e->slab; /* the block is charged */
     m->part = e->part;
     m->gen = e->part->off.gen;
     m->headers = r->headers;
-    m->headers_len = r->headers_len;
-    m->slab = e->slab;
-    m->charged = 0; /* the block is charged */
+    m->headers_len = (uint32_t)r->headers_len;
     if (r->buf != e->cur) {
         emit_flush(e);
         sc_fetch_buf_ref(r->buf);
@@ -263,7 +287,7 @@ static void handle_partition(sc_consumer *cons, const freq *q,
     sc_off_marks(o, rp->high_watermark, rp->last_stable_offset,
                  rp->log_start_offset);
     sc_off_fetched(o, snap->gen, res.next_offset, res.last_epoch);
-    sc_cons_enqueue(cons, e.head, e.tail, e.n);
+    sc_cons_enqueue_part(cons, p, e.head, e.tail, e.n);
     if (e.n) {
         p->eof_reported = false;
         *emitted = true;
@@ -371,7 +395,10 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
     int rc;
 
     f->in_flight = false;
+    if (!err)
+        buf = q->buf; /* ours now (net/conn.h) */
     if (c->closing || cons->closed) {
+        sc_fetch_buf_unref(buf);
         freq_free(c->alloc, q);
         return;
     }
@@ -382,16 +409,9 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
         rc = err;
         goto failed;
     }
-    /* the body, then the topic names, in one refcounted buffer */
-    buf = sc_fetch_buf_new(c->alloc, &cons->pf, len + q->names_len);
-    if (!buf) {
-        rc = SAMSA_ERR_NO_MEMORY;
-        goto failed;
-    }
-    memcpy(buf->data, body, len);
-    memcpy(buf->data + len, q->names, q->names_len);
+    /* body lies in buf, the topic names after the frame */
     rc = sp_schema_decode(&sp_msg_fetch_resp, q->version, &resp, &arena,
-                          buf->data, len);
+                          body, len);
     if (rc)
         goto failed;
     if (resp.throttle_time_ms > 0)
@@ -427,7 +447,8 @@ static void fetch_cb(void *opaque, int err, const uint8_t *body, size_t len)
             const freq_part *snap = snap_find(q, ti, rp->partition_index);
             if (snap)
                 handle_partition(cons, q, snap,
-                                 (const char *)buf->data + len + q->name_off[ti],
+                                 (const char *)buf->data + q->frame_len +
+                                     q->name_off[ti],
                                  rp, buf, &emitted);
         }
     }
@@ -569,6 +590,8 @@ static bool send_fetch(sc_consumer *cons, sc_fetcher *f, sc_cpart **parts,
                     cons->max_wait_ms;
     sr.cb = fetch_cb;
     sr.opaque = q;
+    sr.frame_alloc = fetch_frame_alloc;
+    sr.frame_free = fetch_frame_free;
     rc = sn_conn_send(conn, &sr);
     sp_arena_free(&arena);
     if (rc) {
@@ -695,6 +718,13 @@ void sc_cons_run(sc_consumer *cons)
     }
 
     room = sc_prefetch_room(&cons->pf);
+    if (room == 0 && sc_cons_held_starves(cons))
+        /* paused partitions hold the budget and nothing else is ready:
+         * one batch at a time (max_bytes 1), as the queue empties, so the
+         * other partitions go on; held bytes are bounded by what was
+         * buffered when they paused. Not when the application keeps
+         * what it consumed: that must stop fetching as without pause */
+        room = 1;
     if (room > 0 && cons->nparts > 0)
         batch = sp_alloc(c->alloc, (size_t)cons->nparts * sizeof *batch);
     nb = 0;

@@ -42,6 +42,10 @@ typedef struct sc_cpart {
     bool validate_inflight; /* OffsetForLeaderEpoch in flight */
     bool eof_reported;
     bool unknown_reported;
+    /* paused: its fetched records, kept in order and hidden until resume
+     * (as Java keeps a paused partition's completed fetches) */
+    struct sc_msg *held_head, *held_tail;
+    size_t nheld;
 } sc_cpart;
 
 /* One topic's assigned partitions, sorted by partition (the index). */
@@ -52,18 +56,19 @@ typedef struct sc_ctopic {
 
 struct sc_mslab;
 
-/* A queued or handed-out message. pub is what the application sees. */
+/* A queued or handed-out message. pub is what the application sees.
+ * 152 bytes on LP64: every record of a response has one. */
 typedef struct sc_msg {
     samsa_message pub;
     struct sc_msg *next;
-    struct sc_consumer *cons;
-    sc_fetch_buf *buf;       /* NULL for events */
-    struct sc_mslab *slab;   /* records: the block it lives in; events NULL */
+    sc_fetch_buf *buf;       /* records: holds their bytes; events NULL */
+    void *owner;             /* records: the sc_mslab they live in; events:
+                                the sc_consumer (charged: the struct and
+                                the topic and errstr copies after it) */
     sc_cpart *part;          /* valid while queued (purged before freed) */
-    uint32_t gen;            /* part->off.gen when fetched */
     const uint8_t *headers;  /* raw record headers (checked) */
-    size_t headers_len;
-    size_t charged;          /* events: bytes charged (text follows) */
+    uint32_t headers_len;    /* < a frame (receive.message.max.bytes) */
+    uint32_t gen;            /* part->off.gen when fetched */
 } sc_msg;
 
 /* Record messages are carved from blocks, one run per partition of a
@@ -107,8 +112,16 @@ typedef struct sc_consumer {
     bool indexed;            /* false: index not built (out of memory) */
     sc_msg *qhead, *qtail;
     size_t qlen;
+    size_t nheld;            /* messages held by paused partitions */
+    size_t held_bound;       /* budget used when records were last held:
+                                held records charge at most this (they
+                                only shrink after), 0 when none are held */
     bool eof_events;
     bool closed;
+
+    /* application threads: when samsa_consume last ran the loop
+     * (embedded mode, sc_mono_ms) */
+    _Atomic int64_t last_pass_ms;
 } sc_consumer;
 
 /* The handle's consumer, created on first use. NULL when out of memory
@@ -131,12 +144,25 @@ sc_cpart *sc_cons_find(sc_consumer *cons, const char *topic, size_t len,
                        int32_t partition);
 /* consumer_msg.c: queue handling (caller holds mu). */
 void sc_cons_enqueue(sc_consumer *cons, sc_msg *head, sc_msg *tail, size_t n);
-/* Queue an event for part (err, offset, formatted errstr). NO_MEMORY. */
+/* Records of part: queued, or held when part is paused. */
+void sc_cons_enqueue_part(sc_consumer *cons, sc_cpart *part, sc_msg *head,
+                          sc_msg *tail, size_t n);
+/* Pause: part's queued records move to its held list (order kept).
+ * Resume: its held records go to the end of the queue. */
+void sc_cons_hold(sc_consumer *cons, sc_cpart *part);
+void sc_cons_unhold(sc_consumer *cons, sc_cpart *part);
+/* The budget is full, nothing is queued and what is not held by paused
+ * partitions (at least used - held_bound) is under the limit: fetch one
+ * batch at a time so the other partitions go on. Memory the application
+ * keeps unreleased still stops fetching (at most held_bound + limit). */
+bool sc_cons_held_starves(const sc_consumer *cons);
+/* Queue an event for part (err, offset, formatted errstr). NO_MEMORY.
+ * part NULL: a group event (topic "", partition -1; cgrp.c). */
 int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
                   const char *errstr);
-/* Move part's queued messages to *dropped (released by the caller after
- * unlocking, with sc_cons_release_list). */
-void sc_cons_purge(sc_consumer *cons, const sc_cpart *part, sc_msg **dropped);
+/* Move part's queued and held messages (part NULL: all) to *dropped
+ * (released by the caller after unlocking, with sc_cons_release_list). */
+void sc_cons_purge(sc_consumer *cons, sc_cpart *part, sc_msg **dropped);
 void sc_cons_release_list(sc_msg *list);
 void sc_msg_free(sc_msg *m);
 

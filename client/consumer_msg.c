@@ -29,7 +29,7 @@ void sc_cons_enqueue(sc_consumer *cons, sc_msg *head, sc_msg *tail, size_t n)
 int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
                   const char *errstr)
 {
-    size_t tl = strlen(part->topic) + 1, el = strlen(errstr) + 1;
+    size_t tl = strlen(part ? part->topic : "") + 1, el = strlen(errstr) + 1;
     sc_msg *m = sp_calloc(cons->c->alloc, 1, sizeof *m + tl + el);
 
     char *text;
@@ -37,29 +37,62 @@ int sc_cons_event(sc_consumer *cons, sc_cpart *part, int err, int64_t offset,
     if (!m)
         return SAMSA_ERR_NO_MEMORY;
     text = (char *)(m + 1); /* topic and errstr copies follow the struct */
-    memcpy(text, part->topic, tl);
+    memcpy(text, part ? part->topic : "", tl);
     memcpy(text + tl, errstr, el);
-    m->cons = cons;
+    m->owner = cons;
     m->part = part;
-    m->gen = part->off.gen;
+    m->gen = part ? part->off.gen : 0;
     m->pub.err = err;
     m->pub.errstr = text + tl;
     m->pub.topic = text;
-    m->pub.partition = part->partition;
+    m->pub.partition = part ? part->partition : -1;
     m->pub.offset = offset;
     m->pub.timestamp_ms = -1;
     m->pub.leader_epoch = -1;
-    m->charged = sizeof *m + tl + el;
-    sc_prefetch_add(&cons->pf, m->charged);
+    sc_prefetch_add(&cons->pf, sizeof *m + tl + el); /* see sc_msg_free */
     sc_cons_enqueue(cons, m, m, 1);
     sc_client_signal_locked(cons->c);
     return 0;
 }
 
-void sc_cons_purge(sc_consumer *cons, const sc_cpart *part, sc_msg **dropped)
+void sc_cons_enqueue_part(sc_consumer *cons, sc_cpart *part, sc_msg *head,
+                          sc_msg *tail, size_t n)
+{
+    if (!head)
+        return;
+    if (!part->off.paused) {
+        sc_cons_enqueue(cons, head, tail, n);
+        return;
+    }
+    if (part->held_tail)
+        part->held_tail->next = head;
+    else
+        part->held_head = head;
+    part->held_tail = tail;
+    part->nheld += n;
+    cons->nheld += n;
+    /* every held record is charged now, so used bounds them all */
+    cons->held_bound = sc_prefetch_used(&cons->pf);
+}
+
+bool sc_cons_held_starves(const sc_consumer *cons)
+{
+    size_t used = sc_prefetch_used(&cons->pf);
+
+    /* used may be below held_bound (held records were released since) */
+    return cons->nheld > 0 && cons->qlen == 0 && used >= cons->pf.limit &&
+           (used <= cons->held_bound ||
+            used - cons->held_bound < cons->pf.limit);
+}
+
+/* Take part's messages out of the queue, in order, onto a list (head, tail). */
+static size_t unlink_part(sc_consumer *cons, const sc_cpart *part,
+                          sc_msg **head, sc_msg **tail)
 {
     sc_msg **pp = &cons->qhead, *m, *last = NULL;
+    size_t n = 0;
 
+    *head = *tail = NULL;
     while ((m = *pp) != NULL) {
         if (part && m->part != part) {
             last = m;
@@ -67,22 +100,97 @@ void sc_cons_purge(sc_consumer *cons, const sc_cpart *part, sc_msg **dropped)
             continue;
         }
         *pp = m->next;
-        m->next = *dropped;
-        *dropped = m;
+        m->next = NULL;
+        if (*tail)
+            (*tail)->next = m;
+        else
+            *head = m;
+        *tail = m;
         cons->qlen--;
+        n++;
     }
     cons->qtail = last;
+    return n;
+}
+
+void sc_cons_hold(sc_consumer *cons, sc_cpart *part)
+{
+    sc_msg *head, *tail, **pp, *m, *next;
+    size_t n;
+
+    n = unlink_part(cons, part, &head, &tail);
+    /* events (errors, EOF) stay visible: only records are held */
+    for (pp = &head, tail = NULL; (m = *pp) != NULL; m = next) {
+        next = m->next;
+        if (!m->buf) {
+            *pp = next;
+            m->next = NULL;
+            sc_cons_enqueue(cons, m, m, 1);
+            n--;
+        } else {
+            tail = m;
+            pp = &m->next;
+        }
+    }
+    if (head)
+        sc_cons_enqueue_part(cons, part, head, tail, n);
+}
+
+void sc_cons_unhold(sc_consumer *cons, sc_cpart *part)
+{
+    sc_msg *head = part->held_head;
+
+    if (!head)
+        return;
+    cons->nheld -= part->nheld;
+    if (cons->nheld == 0)
+        cons->held_bound = 0;
+    sc_cons_enqueue(cons, head, part->held_tail, part->nheld);
+    part->held_head = part->held_tail = NULL;
+    part->nheld = 0;
+    sc_client_signal_locked(cons->c);
+}
+
+static void drop_held(sc_consumer *cons, sc_cpart *part, sc_msg **dropped)
+{
+    if (!part->held_head)
+        return;
+    part->held_tail->next = *dropped;
+    *dropped = part->held_head;
+    cons->nheld -= part->nheld;
+    if (cons->nheld == 0)
+        cons->held_bound = 0;
+    part->held_head = part->held_tail = NULL;
+    part->nheld = 0;
+}
+
+void sc_cons_purge(sc_consumer *cons, sc_cpart *part, sc_msg **dropped)
+{
+    sc_msg *head, *tail;
+    int32_t i;
+
+    if (unlink_part(cons, part, &head, &tail)) {
+        tail->next = *dropped;
+        *dropped = head;
+    }
+    if (part)
+        drop_held(cons, part, dropped);
+    else
+        for (i = 0; i < cons->nparts; i++)
+            drop_held(cons, cons->parts[i], dropped);
 }
 
 void sc_msg_free(sc_msg *m)
 {
-    sc_consumer *cons = m->cons;
+    sc_consumer *cons;
     sc_fetch_buf *buf = m->buf;
-    sc_mslab *slab = m->slab;
-    size_t charged = m->charged;
+    size_t charged;
 
-    if (slab) {
+    if (buf) {
+        sc_mslab *slab = m->owner;
+
         /* m lives in the block: read everything before it may go */
+        cons = slab->cons;
         if (atomic_fetch_sub_explicit(&slab->refs, 1, memory_order_acq_rel) == 1) {
             charged = slab->size;
             sp_free(cons->c->alloc, slab);
@@ -90,6 +198,10 @@ void sc_msg_free(sc_msg *m)
             charged = 0;
         }
     } else {
+        /* an event: the struct, then its topic and errstr copies */
+        cons = m->owner;
+        charged = sizeof *m + strlen(m->pub.topic) + 1 +
+                  strlen(m->pub.errstr) + 1;
         sp_free(cons->c->alloc, m);
     }
     sc_fetch_buf_unref(buf);
@@ -121,6 +233,7 @@ static size_t pop_some(sc_consumer *cons, samsa_message **msgs, size_t max)
     samsa_client *c = cons->c;
     sc_msg *dropped = NULL;
     size_t n = 0;
+    bool wake;
 
     pthread_mutex_lock(&c->mu);
     while (n < max && cons->qhead) {
@@ -141,8 +254,13 @@ static size_t pop_some(sc_consumer *cons, samsa_message **msgs, size_t max)
         m->part = NULL; /* the partition may go once handed out */
         msgs[n++] = &m->pub;
     }
+    /* the queue ran dry while paused partitions hold the full budget:
+     * no release will cross the limit, so ask for the next batch */
+    wake = n > 0 && cons->pf.wake && sc_cons_held_starves(cons);
     pthread_mutex_unlock(&c->mu);
     sc_cons_release_list(dropped);
+    if (wake)
+        cons->pf.wake(cons->pf.wake_opaque);
     return n;
 }
 
@@ -163,11 +281,24 @@ size_t samsa_consume_batch(samsa_client *c, samsa_message **msgs, size_t max,
     cons = sc_consumer_of(c);
     if (!cons)
         return 0;
-    /* embedded mode: read what the sockets have first, so the next Fetch
-     * goes out while the application works through this batch */
-    if (!c->background)
-        sn_loop_poll(c->loop, 0);
     n = pop_some(cons, msgs, max);
+    /* embedded mode: buffered messages go out without a loop pass; the
+     * loop runs (timeout 0) when the batch is not full from the buffer,
+     * or once per millisecond, so responses are read, the next Fetch goes
+     * out and heartbeats and timers stay on time while the application
+     * works through what is buffered */
+    if (!c->background) {
+        int64_t now = sc_mono_ms();
+
+        if (n < max || now != atomic_load_explicit(&cons->last_pass_ms,
+                                                   memory_order_relaxed)) {
+            atomic_store_explicit(&cons->last_pass_ms, now,
+                                  memory_order_relaxed);
+            sn_loop_poll(c->loop, 0);
+            if (n < max)
+                n += pop_some(cons, msgs + n, max - n);
+        }
+    }
     if (n || timeout_ms == 0)
         return n;
     if (sc_client_wait(c, queue_ready, cons, timeout_ms) != 0) {

@@ -12,6 +12,21 @@ void sc_prefetch_init(sc_prefetch *pf, size_t limit, sc_prefetch_wake_fn wake,
     pf->limit = limit;
     pf->wake = wake;
     pf->wake_opaque = wake_opaque;
+    pf->keep_spare = false;
+    atomic_init(&pf->spare, NULL);
+}
+
+void sc_prefetch_keep_spare(sc_prefetch *pf)
+{
+    pf->keep_spare = true;
+}
+
+void sc_prefetch_fini(sc_prefetch *pf)
+{
+    sc_fetch_buf *b = atomic_exchange(&pf->spare, NULL);
+
+    if (b)
+        sp_free(b->alloc, b);
 }
 
 size_t sc_prefetch_used(const sc_prefetch *pf)
@@ -64,22 +79,33 @@ sc_fetch_buf *sc_fetch_buf_new(const samsa_allocator *alloc, sc_prefetch *pf,
                                size_t len)
 {
     size_t hdr = offsetof(sc_fetch_buf, inline_data);
-    sc_fetch_buf *b;
+    sc_fetch_buf *b = NULL;
 
     if (len > SIZE_MAX - hdr)
         return NULL;
-    b = sp_alloc(alloc, hdr + len);
-    if (!b)
-        return NULL;
+    if (pf && pf->keep_spare && len >= SC_SPARE_MIN / 2 &&
+        atomic_load_explicit(&pf->spare, memory_order_relaxed)) {
+        b = atomic_exchange(&pf->spare, NULL);
+        if (b && (b->cap < len || len < b->cap / 2 || b->alloc != alloc)) {
+            sp_free(b->alloc, b); /* sizes moved on: let it go */
+            b = NULL;
+        }
+    }
+    if (!b) {
+        b = sp_alloc(alloc, hdr + len);
+        if (!b)
+            return NULL;
+        b->cap = len;
+    }
     atomic_init(&b->refs, 1);
     b->alloc = alloc;
     b->pf = pf;
     b->parent = NULL;
     b->data = b->inline_data;
     b->len = len;
-    b->charged = len;
+    b->charged = b->cap;
     b->adopted = false;
-    charge(pf, len);
+    charge(pf, b->cap);
     return b;
 }
 
@@ -97,6 +123,7 @@ sc_fetch_buf *sc_fetch_buf_adopt(const samsa_allocator *alloc, sc_prefetch *pf,
     b->parent = parent;
     b->data = data;
     b->len = len;
+    b->cap = 0;
     b->charged = len;
     b->adopted = true;
     if (parent)
@@ -120,15 +147,28 @@ void sc_fetch_buf_unref(sc_fetch_buf *b)
 {
     while (b) {
         sc_fetch_buf *parent;
+        sc_prefetch *pf;
+        size_t charged;
 
         /* release/acquire so the freeing thread sees every reader's use */
         if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) != 1)
             return;
+        pf = b->pf;
+        charged = b->charged;
         parent = b->parent;
-        discharge(b->pf, b->charged);
         if (b->adopted)
             sp_free(b->alloc, b->data);
-        sp_free(b->alloc, b);
+        if (!b->adopted && pf && pf->keep_spare && b->cap >= SC_SPARE_MIN) {
+            sc_fetch_buf *none = NULL;
+
+            /* kept for the next response (sc_prefetch_keep_spare); b
+             * may be reused at once by the loop thread */
+            if (!atomic_compare_exchange_strong(&pf->spare, &none, b))
+                sp_free(b->alloc, b);
+        } else {
+            sp_free(b->alloc, b);
+        }
+        discharge(pf, charged);
         b = parent; /* drop the child's reference on its parent */
     }
 }

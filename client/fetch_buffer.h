@@ -2,8 +2,8 @@
  * client/fetch_buffer.h - refcounted fetch buffers and the consumer's
  * prefetch budget in bytes.
  *
- * One Fetch response body is copied once into one sc_fetch_buf (the
- * response callback's body is only valid during the call); decoding then
+ * A Fetch response frame is read from the socket straight into one
+ * sc_fetch_buf (net/conn.h's frame_alloc); decoding then
  * happens in place, so every consumed message is a view into that buffer
  * and holds one reference on it. The decompressed records of a
  * compressed batch get a buffer of their own (sc_fetch_buf_adopt) that
@@ -38,15 +38,31 @@
 
 typedef void (*sc_prefetch_wake_fn)(void *opaque);
 
+struct sc_fetch_buf;
+
 typedef struct sc_prefetch {
     atomic_size_t used; /* bytes held by live buffers */
     size_t limit;       /* fetch.buffer.max.bytes */
     sc_prefetch_wake_fn wake; /* may be NULL; must be thread-safe */
     void *wake_opaque;
+    bool keep_spare;    /* see sc_prefetch_keep_spare */
+    _Atomic(struct sc_fetch_buf *) spare;
 } sc_prefetch;
 
 void sc_prefetch_init(sc_prefetch *pf, size_t limit, sc_prefetch_wake_fn wake,
                       void *wake_opaque);
+/*
+ * Keep the last released big buffer (SC_SPARE_MIN bytes or more, from
+ * sc_fetch_buf_new) for the next sc_fetch_buf_new that fits it (len between
+ * half its capacity and its capacity), instead of freeing it: big responses
+ * then land in memory that is already mapped (no page faults, no mmap and
+ * munmap per response). Costs at most one buffer beyond the budget, not
+ * charged. Call before any buffer is made; sc_prefetch_fini frees it.
+ */
+#define SC_SPARE_MIN ((size_t)64 * 1024)
+void sc_prefetch_keep_spare(sc_prefetch *pf);
+/* Free the spare (when every buffer charged to pf is gone). */
+void sc_prefetch_fini(sc_prefetch *pf);
 size_t sc_prefetch_used(const sc_prefetch *pf);
 /* True when the next Fetch must wait (used >= limit). */
 bool sc_prefetch_full(const sc_prefetch *pf);
@@ -65,6 +81,7 @@ typedef struct sc_fetch_buf {
     struct sc_fetch_buf *parent; /* held while this one lives; may be NULL */
     uint8_t *data;
     size_t len;
+    size_t cap;                  /* inline_data capacity (new), else 0 */
     size_t charged;              /* bytes charged to pf */
     bool adopted;                /* data is a separate allocation */
     uint8_t inline_data[];       /* data for sc_fetch_buf_new */
@@ -87,6 +104,12 @@ sc_fetch_buf *sc_fetch_buf_new(const samsa_allocator *alloc, sc_prefetch *pf,
 sc_fetch_buf *sc_fetch_buf_adopt(const samsa_allocator *alloc, sc_prefetch *pf,
                                  uint8_t *data, size_t len,
                                  sc_fetch_buf *parent);
+
+/* The buffer whose data (from sc_fetch_buf_new, not _adopt) is data. */
+static inline sc_fetch_buf *sc_fetch_buf_of(uint8_t *data)
+{
+    return (sc_fetch_buf *)(void *)(data - offsetof(sc_fetch_buf, inline_data));
+}
 
 /* Add a reference (any thread). */
 void sc_fetch_buf_ref(sc_fetch_buf *b);

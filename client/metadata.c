@@ -44,6 +44,7 @@ static void free_topic(const samsa_allocator *a, sc_topic_md *t)
     free_parts(a, t->parts, t->npartitions);
     sp_free(a, t->available);
     sp_free(a, t->name);
+    sp_free(a, t->detail);
     sp_free(a, t);
 }
 
@@ -129,6 +130,10 @@ int sc_md_update_topic(sc_metadata *md, const char *name, size_t namelen,
     *changed = 0;
     if (nparts < 0)
         return SAMSA_ERR_INVALID_ARG;
+    if (old) {
+        sp_free(md->alloc, old->detail);
+        old->detail = NULL;
+    }
     if (err && old) {
         /* keep what we knew; callers retry on a topic-level error */
         old->err = err;
@@ -204,6 +209,23 @@ oom:
 void sc_md_remove_topic(sc_metadata *md, const char *name, size_t namelen)
 {
     free_topic(md->alloc, sc_strmap_del(&md->topics, name, namelen));
+}
+
+int sc_md_set_topic_error(sc_metadata *md, const char *name, size_t namelen,
+                          int16_t err, const char *detail)
+{
+    sc_topic_md *t = sc_strmap_get(&md->topics, name, namelen);
+    char *d;
+
+    if (!t || !err)
+        return SAMSA_ERR_INVALID_ARG;
+    d = dup_str(md->alloc, detail ? detail : "", detail ? strlen(detail) : 0);
+    if (!d)
+        return SAMSA_ERR_NO_MEMORY;
+    sp_free(md->alloc, t->detail);
+    t->detail = d;
+    t->err = err;
+    return 0;
 }
 
 const sc_topic_md *sc_md_topic(const sc_metadata *md, const char *name,

@@ -47,6 +47,7 @@ typedef struct sc_topic_md {
     sc_partition_md *parts; /* indexed by partition id */
     uint8_t *available;     /* parts[i].leader >= 0, for partitioners */
     int64_t updated_ms;
+    char *detail; /* NULL, or why err is final (sc_md_set_topic_error) */
 } sc_topic_md;
 
 typedef struct sc_metadata {
@@ -82,6 +83,16 @@ int sc_md_update_topic(sc_metadata *md, const char *name, size_t namelen,
                        int64_t now_ms, unsigned *changed);
 
 void sc_md_remove_topic(sc_metadata *md, const char *name, size_t namelen);
+
+/*
+ * A final topic error learned outside Metadata (client-side creation
+ * failed, topic_create.c): err becomes the topic's error and detail (copied)
+ * says why; parts treat a topic with a detail as failed for good. The next
+ * Metadata answer for the topic clears both. 0, SAMSA_ERR_INVALID_ARG (topic
+ * not cached, err 0) or NO_MEMORY.
+ */
+int sc_md_set_topic_error(sc_metadata *md, const char *name, size_t namelen,
+                          int16_t err, const char *detail);
 
 /*
  * A new leader learned outside Metadata (a Produce or Fetch answer's

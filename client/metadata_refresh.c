@@ -7,12 +7,20 @@
 #include "brokers.h"
 #include "msg_metadata.h"
 #include "schema.h"
+#include "topic_create.h"
 
 #define MDR_ARENA_MAX (64u << 20)
 
+/* want map values: may the client create the topic (the producer's)? */
+#define WANT_READ ((void *)1)
+#define WANT_CREATE ((void *)2)
+/* auto.create.topics.method's values, in the conf table's order */
+enum { MDR_METHOD_BROKER, MDR_METHOD_CREATE_TOPICS };
+
 struct sc_mdr {
     samsa_client *c;
-    sc_strmap want;     /* topic name -> (void *)1 */
+    sc_strmap want;     /* topic name -> WANT_READ or WANT_CREATE */
+    sc_tc *tc;          /* NULL unless the client creates topics itself */
     sn_timer timer;     /* next refresh (periodic or asked) */
     bool in_flight;     /* a Metadata request is out */
     bool asked;         /* refresh once more when allowed */
@@ -178,6 +186,9 @@ static void apply(sc_mdr *m, const sp_metadata_resp *r)
                  samsa_err_name(t->error_code), (int)t->partitions.count,
                  changed);
         sc_client_md_changed(c, name, changed);
+        if (t->error_code == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION && m->tc &&
+            sc_strmap_get(&m->want, t->name.ptr, (size_t)t->name.len) == WANT_CREATE)
+            sc_tc_unknown(m->tc, t->name.ptr, (size_t)t->name.len);
     }
 }
 
@@ -267,7 +278,9 @@ static void mdr_send(sc_mdr *m)
     }
     req.topics.count = (int32_t)n;
     req.topics.items = topics;
-    req.allow_auto_topic_creation = sc_conf_bool(c->conf, SC_ALLOW_AUTO_CREATE_TOPICS);
+    /* with create_topics the producer creates; nobody else does */
+    req.allow_auto_topic_creation = sc_conf_bool(c->conf, SC_ALLOW_AUTO_CREATE_TOPICS) &&
+                                    !m->tc;
     q = sp_alloc(c->alloc, sizeof *q);
     if (!q) {
         sp_free(c->alloc, topics);
@@ -327,6 +340,13 @@ int sc_mdr_new(samsa_client *c, sc_mdr **out)
         return SAMSA_ERR_NO_MEMORY;
     m->c = c;
     sc_strmap_init(&m->want, c->alloc);
+    if (sc_conf_bool(c->conf, SC_ALLOW_AUTO_CREATE_TOPICS) &&
+        sc_conf_enum(c->conf, SC_AUTO_CREATE_TOPICS_METHOD) == MDR_METHOD_CREATE_TOPICS &&
+        sc_tc_new(c, &m->tc) != 0) {
+        sc_strmap_free(&m->want);
+        sp_free(c->alloc, m);
+        return SAMSA_ERR_NO_MEMORY;
+    }
     sn_timer_init(&m->timer, c->loop, timer_cb, m);
     m->asked = true;
     m->last_ms = -1000000;
@@ -340,22 +360,33 @@ void sc_mdr_free(sc_mdr *m)
     if (!m)
         return;
     sn_timer_stop(&m->timer);
+    sc_tc_free(m->tc);
     sc_strmap_free(&m->want);
     sp_free(m->c->alloc, m);
 }
 
-int sc_mdr_want(sc_mdr *m, const char *topic, size_t len)
+static int want(sc_mdr *m, const char *topic, size_t len, void *how)
 {
+    void *had = sc_strmap_get(&m->want, topic, len);
     int rc;
 
-    if (sc_strmap_get(&m->want, topic, len))
+    if (had == how || had == WANT_CREATE)
         return 0;
-    rc = sc_strmap_put(&m->want, topic, len, (void *)1);
-    if (rc)
-        return rc;
-    m->streak = 0; /* a new topic is wanted soon */
-    sc_mdr_refresh(m);
+    rc = sc_strmap_put(&m->want, topic, len, how);
+    if (rc || had)
+        return rc; /* a known topic now creatable: the next answer decides */
+    sc_mdr_refresh_soon(m); /* a new topic is wanted soon */
     return 0;
+}
+
+int sc_mdr_want(sc_mdr *m, const char *topic, size_t len)
+{
+    return want(m, topic, len, WANT_READ);
+}
+
+int sc_mdr_want_create(sc_mdr *m, const char *topic, size_t len)
+{
+    return want(m, topic, len, WANT_CREATE);
 }
 
 void sc_mdr_unwant(sc_mdr *m, const char *topic, size_t len)
@@ -371,6 +402,12 @@ void sc_mdr_refresh(sc_mdr *m)
     if (m->in_flight || m->waiting_conn)
         return;
     arm(m, m->last_ms + backoff_ms(m) - now);
+}
+
+void sc_mdr_refresh_soon(sc_mdr *m)
+{
+    m->streak = 0;
+    sc_mdr_refresh(m);
 }
 
 void sc_mdr_conn_event(sc_mdr *m, sn_conn_event ev)

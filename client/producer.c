@@ -131,8 +131,14 @@ static sc_ptopic *topic_get(sc_producer *p, const char *name, size_t len,
                             bool create)
 {
     const samsa_allocator *a = p->c->alloc;
-    sc_ptopic *t = sc_strmap_get(&p->topics, name, len);
+    sc_ptopic *t = p->last;
 
+    /* records mostly come in runs for one topic: no hash per record */
+    if (t && t->namelen == len && memcmp(t->name, name, len) == 0)
+        return t;
+    t = sc_strmap_get(&p->topics, name, len);
+    if (t)
+        p->last = t;
     if (t || !create)
         return t;
     if (p->ntopics == p->tcap) {
@@ -160,8 +166,23 @@ static sc_ptopic *topic_get(sc_producer *p, const char *name, size_t len,
                         (uint64_t)sc_wall_ms() ^ ((uint64_t)(uintptr_t)t << 16));
     sp_writer_init(&t->pending, a, SIZE_MAX / 4);
     p->tlist[p->ntopics++] = t;
-    sc_mdr_want(p->c->mdr, name, len);
+    sc_mdr_want_create(p->c->mdr, name, len); /* the producer may create */
     return t;
+}
+
+const sc_topic_md *sc_producer_md(sc_producer *p, sc_ptopic *t)
+{
+    samsa_client *c = p->c;
+    unsigned gen = c->mdr ? sc_mdr_generation(c->mdr) : 0;
+
+    /* the cache keeps a topic's sc_topic_md for the cache's life (an
+     * update replaces its partitions in place); looked up again after
+     * each refresh anyway, in case that ever changes */
+    if (!t->md || t->md_gen != gen) {
+        t->md = sc_md_topic(&c->md, t->name, t->namelen);
+        t->md_gen = gen;
+    }
+    return t->md;
 }
 
 static int ensure_pqs(sc_producer *p, sc_ptopic *t, int32_t n)
@@ -190,7 +211,7 @@ static int ensure_pqs(sc_producer *p, sc_ptopic *t, int32_t n)
 static void place(sc_producer *p, sc_ptopic *t, const sc_staged *e)
 {
     samsa_client *c = p->c;
-    const sc_topic_md *tm = sc_md_topic(&c->md, t->name, t->namelen);
+    const sc_topic_md *tm = sc_producer_md(p, t);
     const uint8_t *key = (const uint8_t *)(e + 1) + e->topic_len;
     int32_t np = tm ? tm->npartitions : 0;
     int32_t part = e->partition;
@@ -236,6 +257,50 @@ static void place(sc_producer *p, sc_ptopic *t, const sc_staged *e)
     }
 }
 
+int sc_producer_append_direct(sc_producer *p, const samsa_record *rec,
+                              const sc_staged *e)
+{
+    sp_header_in hs[16];
+    sp_record_in ri;
+    const sc_topic_md *tm;
+    sc_ptopic *t;
+    int32_t np, part = e->partition;
+    size_t i;
+
+    if (p->c->cbs.partitioner || e->nheaders > 16 || p->placing)
+        return SAMSA_ERR_STATE; /* callback runs inside samsa_poll only */
+    t = topic_get(p, rec->topic, e->topic_len, false);
+    if (!t || !t->known || t->pending.len > 0)
+        return SAMSA_ERR_STATE;
+    tm = sc_producer_md(p, t);
+    np = tm ? tm->npartitions : 0;
+    if (np <= 0 || part >= np || ensure_pqs(p, t, np) != 0)
+        return SAMSA_ERR_STATE;
+    if (part < 0)
+        part = sc_partition(&t->part, e->key_len >= 0 ? rec->key : NULL,
+                            e->key_len > 0 ? (size_t)e->key_len : 0, e->acct,
+                            np, tm->available);
+    for (i = 0; i < e->nheaders; i++) {
+        const samsa_header *h = &rec->headers[i];
+        hs[i].key = h->name;
+        hs[i].key_len = strlen(h->name);
+        hs[i].value = h->value;
+        hs[i].value_len = h->value ? h->value_len : 0;
+    }
+    ri.timestamp = e->ts;
+    ri.key = e->key_len >= 0 ? rec->key : NULL;
+    ri.key_len = e->key_len > 0 ? (size_t)e->key_len : 0;
+    ri.value = e->value_len >= 0 ? rec->value : NULL;
+    ri.value_len = e->value_len > 0 ? (size_t)e->value_len : 0;
+    ri.headers = hs;
+    ri.header_count = e->nheaders;
+    if (sc_acc_append_rec(p, t->pqs[part], e, &ri,
+                          sc_rec_bound(ri.key_len, ri.value_len, e->hdr_len,
+                                       e->nheaders)) != 0)
+        return SAMSA_ERR_STATE;
+    return 0;
+}
+
 static int pending_push(sc_ptopic *t, const sc_staged *e)
 {
     uint8_t *dst = sp_writer_space(&t->pending, e->size);
@@ -270,11 +335,13 @@ static void place_pending(sc_producer *p, sc_ptopic *t)
         return;
     /* new arrivals during callbacks go to a fresh buffer */
     sp_writer_init(&t->pending, p->c->alloc, SIZE_MAX / 4);
+    p->placing++;
     while (off < w.len) {
         const sc_staged *e = (const sc_staged *)(w.buf + off);
         place(p, t, e);
         off += e->size;
     }
+    p->placing--;
     sp_writer_free(&w);
 }
 
@@ -311,11 +378,13 @@ void sc_producer_drain(sc_producer *p)
     p->stage_spare = tmp;
     p->drain_posted = false;
     pthread_mutex_unlock(&c->mu);
+    p->placing++;
     while (off < p->stage_spare.len) {
         const sc_staged *e = (const sc_staged *)(p->stage_spare.buf + off);
         off += e->size;
         dispatch(p, e);
     }
+    p->placing--;
     sp_writer_reset(&p->stage_spare);
     sc_producer_kick(p);
 }
@@ -424,14 +493,14 @@ void sc_producer_md_changed(sc_producer *p, const char *topic, unsigned changed)
         bool final = (tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION &&
                       !p->auto_create) ||
                      tm->err == SAMSA_ERR_TOPIC_AUTHORIZATION_FAILED ||
-                     tm->err == SAMSA_ERR_INVALID_TOPIC_EXCEPTION;
+                     tm->err == SAMSA_ERR_INVALID_TOPIC_EXCEPTION || tm->detail;
         if (final) {
             int ferr = tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
                            ? SAMSA_ERR_UNKNOWN_TOPIC : tm->err;
             int32_t i;
             snprintf(msg, sizeof msg, "%s: %s%s", t->name,
                      samsa_err_str(tm->err),
-                     tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
+                     tm->detail ? tm->detail : tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION
                          ? " (allow.auto.create.topics is false)" : "");
             /* gone (or never there): fail what waits; batches in flight
              * come back with errors and expire */
@@ -590,6 +659,7 @@ void sc_producer_destroy(sc_producer *p)
     sp_free(p->c->alloc, p->tlist);
     sp_free(p->c->alloc, p->nodes);
     sc_strmap_free(&p->topics);
+    sc_acc_pool_free(p);
     sp_writer_free(&p->scratch);
     sp_writer_free(&p->stage);
     sp_writer_free(&p->stage_spare);

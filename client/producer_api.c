@@ -1,6 +1,7 @@
 /* client/producer_api.c - the public producer calls (samsa_produce,
  * samsa_produce_sync, samsa_flush, samsa_outstanding): checks, buffer
  * space, staging under c->mu; see samsa/producer.h and producer_int.h. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
 
@@ -22,13 +23,44 @@ static bool space_done(void *arg)
            x->p->buffered + x->need <= (size_t)x->p->buffer_memory;
 }
 
+/* On the loop thread: reserve buffer space and append straight to the
+ * batch. SAMSA_ERR_STATE: not taken (stage it instead). */
+static int produce_direct(samsa_client *c, sc_producer *p,
+                          const samsa_record *rec, const sc_staged *e)
+{
+    bool lock = c->background; /* embedded mode: one thread at a time */
+    size_t size = e->acct;
+
+    if (lock)
+        pthread_mutex_lock(&c->mu);
+    if (p->fatal) {
+        if (lock)
+            pthread_mutex_unlock(&c->mu);
+        return sc_client_fail(c, SAMSA_ERR_FATAL, "%s", p->fatal_str);
+    }
+    if (p->stage.len > 0 || p->buffered + size > (size_t)p->buffer_memory) {
+        if (lock)
+            pthread_mutex_unlock(&c->mu);
+        return SAMSA_ERR_STATE; /* keep order behind staged records */
+    }
+    p->buffered += size;
+    p->outstanding++;
+    if (lock)
+        pthread_mutex_unlock(&c->mu);
+    if (sc_producer_append_direct(p, rec, e) == 0)
+        return 0;
+    pthread_mutex_lock(&c->mu);
+    p->buffered -= size;
+    p->outstanding--;
+    pthread_mutex_unlock(&c->mu);
+    return SAMSA_ERR_STATE;
+}
+
 static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
                         uint32_t flags, int block_ms)
 {
     sc_producer *p;
-    sp_record_in ri;
-    sp_header_in hs[1];
-    size_t topic_len, size, hdr_len = 0, bound, i;
+    size_t topic_len, size, hdr_len = 0, bound, i, klen, vlen;
     int64_t enq, deadline;
     sc_staged e;
     uint8_t *dst;
@@ -56,30 +88,23 @@ static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
         hdr_len += 8 + strlen(rec->headers[i].name) +
                    (rec->headers[i].value ? rec->headers[i].value_len : 0);
     }
+    klen = rec->key ? rec->key_len : 0;
+    vlen = rec->value ? rec->value_len : 0;
     /* local size check, as the broker would see the batch */
-    memset(&ri, 0, sizeof ri);
-    ri.key = rec->key;
-    ri.key_len = rec->key_len;
-    ri.value = rec->value;
-    ri.value_len = rec->value_len;
-    ri.timestamp = 0;
-    bound = sp_batch_record_size_bound(&ri) + hdr_len + 5 * rec->nheaders +
+    bound = sc_rec_bound(klen, vlen, hdr_len, rec->nheaders) +
             SP_BATCH_HEADER_SIZE;
-    (void)hs;
     if (bound > (size_t)p->msg_max)
         return sc_client_fail(c, SAMSA_ERR_MSG_TOO_LARGE,
                               "record of about %zu bytes is larger than "
                               "message.max.bytes (%lld)",
                               bound, (long long)p->msg_max);
-    size = sizeof e + topic_len + (rec->key ? rec->key_len : 0) +
-           (rec->value ? rec->value_len : 0) + hdr_len;
+    size = sizeof e + topic_len + klen + vlen + hdr_len;
     size = (size + STAGE_ALIGN - 1) & ~(size_t)(STAGE_ALIGN - 1);
     if (size > (size_t)p->buffer_memory)
         return sc_client_fail(c, SAMSA_ERR_MSG_TOO_LARGE,
                               "record larger than buffer.memory");
 
-    enq = sc_mono_ms();
-    memset(&e, 0, sizeof e);
+    enq = sc_mono_coarse_ms();
     e.size = (uint32_t)size;
     e.flags = flags;
     e.partition = rec->partition;
@@ -93,7 +118,13 @@ static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
     e.enq_ms = enq;
     e.opaque = opaque;
     e.acct = (uint32_t)size;
+    e.pad = 0;
 
+    if (sc_client_on_loop(c)) {
+        int rc = produce_direct(c, p, rec, &e);
+        if (rc != SAMSA_ERR_STATE)
+            return rc;
+    }
     deadline = block_ms > 0 ? enq + block_ms : enq;
     pthread_mutex_lock(&c->mu);
     for (;;) {
@@ -105,7 +136,7 @@ static int produce_impl(samsa_client *c, const samsa_record *rec, void *opaque,
         }
         if (space_done(&sx))
             break;
-        left = (int)(deadline - sc_mono_ms());
+        left = (int)(deadline - sc_mono_coarse_ms());
         if (left <= 0) {
             pthread_mutex_unlock(&c->mu);
             return sc_client_fail(c, SAMSA_ERR_QUEUE_FULL,

@@ -50,6 +50,7 @@
 
 #define SC_REC_SYNC 1u /* opaque is a produce_sync context */
 #define SC_IDEM_FRESH_MS 30000
+#define SC_BUF_POOL 64 /* batch buffers kept (and at most buffer.memory) */
 
 /* A staged record, followed by topic, key, value and headers
  * (u32 name length, i32 value length, name, value) and padding to 8. */
@@ -121,6 +122,8 @@ struct sc_ptopic {
     bool known;        /* partitions known from metadata */
     sp_writer pending; /* staged entries waiting for metadata, in order */
     int err;           /* last topic error from metadata */
+    const sc_topic_md *md; /* cached sc_md_topic() (see sc_producer_md) */
+    unsigned md_gen;       /* metadata generation it was looked up in */
 };
 
 typedef struct sc_node_inflight {
@@ -142,11 +145,20 @@ struct sc_producer {
     bool auto_create;
 
     sc_strmap topics; /* name -> sc_ptopic* */
+    sc_ptopic *last;  /* topic of the previous record (lookup cache) */
+    int placing;      /* > 0 while staged or pending records are placed:
+                       * a record produced from a callback then must not
+                       * overtake them (no direct append) */
     sc_ptopic **tlist;
     size_t ntopics, tcap;
     sn_timer timer;   /* sender wake-up */
     bool kick;        /* sender run requested */
     sp_writer scratch; /* compression scratch */
+    struct { uint8_t *buf; size_t cap; } pool[SC_BUF_POOL]; /* freed batch
+                       * buffers kept for the next batches (no page faults,
+                       * no regrowth): sc_acc_pool_* */
+    int npool;
+    size_t pool_bytes;
     int flushing;     /* > 0: ignore linger.ms */
     sc_node_inflight *nodes;
     size_t nnodes, ncap;
@@ -172,6 +184,17 @@ struct sc_producer {
 };
 
 typedef struct sc_producer sc_producer;
+
+/* Upper bound of a record's encoded size in a batch, length prefix
+ * included, in O(1): widest varints (5 for lengths and counts, 10 for the
+ * timestamp delta) around the bytes; hdr_len counts 8 + name + value per
+ * header (the staged layout), which covers their two varints (<= 10) with
+ * 2 more per header. Exact sizes are computed once, by sp_batch_append. */
+static inline size_t sc_rec_bound(size_t key_len, size_t value_len,
+                                  size_t hdr_len, size_t nheaders)
+{
+    return 36 + key_len + value_len + hdr_len + 2 * nheaders;
+}
 
 /* Kafka sequences wrap from INT32_MAX to 0. */
 static inline int32_t sc_seq_add(int32_t seq, int32_t n)
@@ -201,6 +224,17 @@ void sc_producer_conn_event(sc_producer *p, int32_t node_id, sn_conn_event ev,
 void sc_producer_report_batch(sc_producer *p, sc_batch *b, int err,
                               const char *errstr, int64_t base_offset,
                               int64_t log_append_ms);
+/* Topic t's metadata (cached, looked up again after a refresh), or NULL. */
+const sc_topic_md *sc_producer_md(sc_producer *p, sc_ptopic *t);
+/* Fast path of samsa_produce on the loop thread: append rec straight to
+ * its partition's open batch (one copy). e carries the record's metadata
+ * (no trailing bytes). 0: appended; SAMSA_ERR_STATE: declined (topic not
+ * known yet, records staged or pending before it, custom partitioner,
+ * bad partition, no memory, too large...): the caller stages it as usual
+ * and the drain reports any error. Never calls a user callback except a
+ * batch that fails to finish (compression error). */
+int sc_producer_append_direct(sc_producer *p, const samsa_record *rec,
+                              const sc_staged *e);
 /* Report one staged record that never reached a batch. */
 void sc_producer_report_staged(sc_producer *p, const sc_staged *e,
                                const char *topic, int32_t partition, int err,
@@ -221,6 +255,10 @@ void sc_producer_expire_pending(sc_producer *p, int64_t now, int64_t *wake);
 /* Append a staged record to pq. 0, or an error for this record alone
  * (MSG_TOO_LARGE, NO_MEMORY): the caller reports it. */
 int sc_acc_append(sc_producer *p, sc_pq *pq, const sc_staged *e);
+/* Same, from a record view: e gives opaque, ts, acct, flags and enq_ms
+ * (its trailing bytes are not read); bound: sc_rec_bound() of rec. */
+int sc_acc_append_rec(sc_producer *p, sc_pq *pq, const sc_staged *e,
+                      const sp_record_in *rec, size_t bound);
 /* Close pq's open batch (finish: compress, CRC). 0 or an error, in which
  * case the batch's records were reported failed. */
 int sc_acc_close(sc_producer *p, sc_pq *pq);
@@ -235,6 +273,8 @@ sc_batch *sc_acc_pop(sc_pq *pq);
 void sc_acc_batch_free(sc_producer *p, sc_batch *b);
 sc_pq *sc_acc_pq_new(sc_producer *p, sc_ptopic *t, int32_t partition);
 void sc_acc_pq_free(sc_producer *p, sc_pq *pq);
+/* Free the kept batch buffers (destroy). */
+void sc_acc_pool_free(sc_producer *p);
 
 /* sender.c */
 /* Expire, then send what is ready; re-arms the timer. */

@@ -9,6 +9,7 @@
 #include "brokers.h"
 #include "metadata_refresh.h"
 #include "msg_produce.h"
+#include "produce_enc.h"
 #include "schema.h"
 
 #define PRODUCE_ARENA_MAX (16u << 20)
@@ -19,6 +20,8 @@ typedef struct sc_preq {
     int32_t node;
     int16_t version;
     int n;
+    sp_writer glue; /* the request's bytes around the batches (net/ reads
+                     * them and the batches in place until produce_cb) */
     sc_batch *b[];
 } sc_preq;
 
@@ -270,52 +273,10 @@ static void produce_cb(void *opaque, int err, const uint8_t *body, size_t len)
         }
     }
     sp_arena_free(&arena);
+    sp_writer_free(&q->glue);
     sp_free(c->alloc, q);
     if (!c->closing)
         sc_producer_kick(p);
-}
-
-typedef struct enc_arg {
-    sc_producer *p;
-    sc_batch **b;
-    int n;
-} enc_arg;
-
-static int encode_produce(sp_writer *w, int16_t version, const void *arg)
-{
-    const enc_arg *ea = arg;
-    sc_producer *p = ea->p;
-    sp_produce_req_topic topics[MAX_PER_REQ];
-    sp_produce_req_partition parts[MAX_PER_REQ];
-    sp_produce_req req;
-    int i, nt = 0;
-
-    memset(&req, 0, sizeof req);
-    req.transactional_id.len = -1;
-    req.acks = p->acks;
-    req.timeout_ms = (int32_t)p->request_timeout_ms;
-    /* batches arrive grouped by topic (see collect order) */
-    for (i = 0; i < ea->n; i++) {
-        sc_batch *b = ea->b[i];
-        sp_produce_req_topic *t;
-        if (nt == 0 || topics[nt - 1].name.ptr != b->pq->t->name) {
-            t = &topics[nt++];
-            memset(t, 0, sizeof *t);
-            t->name.ptr = b->pq->t->name;
-            t->name.len = (int32_t)b->pq->t->namelen;
-            t->topic_id = b->pq->t->id;
-            t->partition_data.items = &parts[i];
-        }
-        t = &topics[nt - 1];
-        parts[i].index = b->pq->partition;
-        parts[i].records.ptr = b->w.buf;
-        parts[i].records.len = (int32_t)b->w.len;
-        t->partition_data.count++;
-    }
-    req.topic_data.count = nt;
-    req.topic_data.items = topics;
-    (void)version;
-    return sp_schema_encode(w, &sp_msg_produce_req, version, &req);
 }
 
 /* Send batches b[0..n) (grouped by topic) to node. */
@@ -324,8 +285,11 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
 {
     samsa_client *c = p->c;
     sc_node_inflight *ni = node_slot(p, node);
+    sc_produce_part parts[MAX_PER_REQ];
+    sc_piece pieces[SC_PRODUCE_PIECES(MAX_PER_REQ)];
+    sn_seg segs[SC_PRODUCE_PIECES(MAX_PER_REQ)];
+    size_t npieces = 0, k;
     sn_request sr;
-    enc_arg ea;
     sc_preq *q;
     int16_t v;
     int i, rc;
@@ -335,12 +299,15 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
     q = sp_alloc(c->alloc, sizeof *q + (size_t)n * sizeof(sc_batch *));
     if (!q || v < 0 || !ni) {
         rc = v < 0 ? SAMSA_ERR_NO_COMMON_VERSION : SAMSA_ERR_NO_MEMORY;
+        if (q)
+            sp_writer_init(&q->glue, c->alloc, 1);
         goto fail;
     }
     q->p = p;
     q->node = node;
     q->version = v;
     q->n = n;
+    sp_writer_init(&q->glue, c->alloc, (size_t)64 << 20);
     for (i = 0; i < n; i++) {
         sc_batch *x = b[i];
         if (x->order == 0)
@@ -354,15 +321,28 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
                              x->base_seq);
         }
         q->b[i] = x;
+        /* batches arrive grouped by topic (see collect order) */
+        parts[i].topic = x->pq->t->name;
+        parts[i].topic_len = x->pq->t->namelen;
+        parts[i].topic_id = &x->pq->t->id;
+        parts[i].partition = x->pq->partition;
+        parts[i].records = x->w.buf;
+        parts[i].len = x->w.len;
     }
-    ea.p = p;
-    ea.b = b;
-    ea.n = n;
+    rc = sc_produce_encode(&q->glue, pieces, &npieces, v, p->acks,
+                           (int32_t)p->request_timeout_ms, parts, (size_t)n);
+    if (rc)
+        goto fail;
+    for (k = 0; k < npieces; k++) {
+        segs[k].ptr = pieces[k].ptr ? pieces[k].ptr
+                                    : q->glue.buf + pieces[k].off;
+        segs[k].len = pieces[k].len;
+    }
     memset(&sr, 0, sizeof sr);
     sr.api_key = SP_PRODUCE_KEY;
     sr.api_version = v;
-    sr.encode = encode_produce;
-    sr.encode_arg = &ea;
+    sr.segs = segs;
+    sr.nsegs = npieces;
     sr.flags = p->acks == 0 ? SN_REQ_NO_RESPONSE : 0;
     sr.cb = produce_cb;
     sr.opaque = q;
@@ -375,6 +355,8 @@ static void send_node(sc_producer *p, int32_t node, sn_conn *conn,
              "Produce v%d to node %d: %d batch(es)", (int)v, (int)node, n);
     return;
 fail:
+    if (q)
+        sp_writer_free(&q->glue);
     sp_free(c->alloc, q);
     for (i = 0; i < n; i++) /* not sent (inflight was counted): a failed attempt */
         batch_done(p, b[i], rc, "could not queue the Produce request", -1, -1);

@@ -115,6 +115,12 @@ typedef struct samsa_topic_partition {
  *   TOPIC_AUTHORIZATION_FAILED, UNKNOWN_TOPIC_OR_PARTITION (after
  *   metadata says the topic is gone), ... (broker errors that a retry
  *   cannot fix)
+ * or a group event (subscribe): topic "", partition -1, offset
+ * SAMSA_OFFSET_INVALID, err a fatal group error (FENCED_INSTANCE_ID,
+ * UNRELEASED_INSTANCE_ID, INCONSISTENT_GROUP_PROTOCOL,
+ * GROUP_AUTHORIZATION_FAILED, GROUP_MAX_SIZE_REACHED, ...), reported
+ * once: the handle has left the group and samsa_subscribe() returns
+ * SAMSA_ERR_STATE; close and create a new handle to join again.
  * errstr says more ("" when err is 0).
  */
 typedef struct samsa_message {
@@ -158,6 +164,15 @@ int samsa_assign(samsa_client *c, const samsa_topic_partition *tps, size_t n);
  * subscription). 0, SAMSA_ERR_CONFIG (no group.id), STATE (assigned
  * manually), INVALID_ARG, NO_MEMORY. */
 int samsa_subscribe(samsa_client *c, const char *const *topics, size_t n);
+
+/* Join group.id and read every topic whose whole name matches regex
+ * (Java's subscribe(Pattern); POSIX extended syntax; internal topics
+ * excluded), replacing an earlier subscription. The cluster's topics are
+ * matched now and every metadata.max.age.ms, a change rejoins; with
+ * group.protocol=consumer the broker matches the pattern (KIP-848
+ * SubscribedTopicRegex, RE2 syntax). 0, SAMSA_ERR_INVALID_ARG (bad
+ * pattern, errstr says why), CONFIG, STATE, NO_MEMORY. */
+int samsa_subscribe_pattern(samsa_client *c, const char *regex);
 
 /* Leave the group (revoked callback first, auto-commit if enabled) and
  * forget the subscription; buffered messages are dropped. */
@@ -233,9 +248,14 @@ int samsa_seek_timestamp(samsa_client *c, const char *topic,
                          int32_t partition, int64_t timestamp_ms);
 
 /* Stop / restart fetching tps[0..n) (assignment is kept; a rebalance does
- * not resume them). Messages of a paused partition already buffered are
- * dropped (not returned while paused) and fetched again after resume,
- * from the position. 0, or NOT_FOUND when one was not assigned. */
+ * not resume them). Messages of a paused partition already buffered (or
+ * arriving from a fetch in flight) are kept, as the Java consumer does, but
+ * not returned while paused; resume returns them first, without fetching
+ * them again. They stay charged to fetch.buffer.max.bytes: while they fill
+ * it and nothing else is buffered, the other partitions are fetched one
+ * batch at a time (unreleased messages the application keeps still stop
+ * fetching). Events (errors, EOF) are not held. 0, or NOT_FOUND when
+ * one was not assigned. */
 int samsa_pause(samsa_client *c, const samsa_topic_partition *tps, size_t n);
 int samsa_resume(samsa_client *c, const samsa_topic_partition *tps, size_t n);
 
