@@ -349,7 +349,9 @@ uint32_t sq_lanes_drop_partition(sq_lanes *ls, uint32_t partition,
     uint32_t i, dropped = 0;
     sq_lane *l, *keep = NULL, *keep_tail = NULL;
 
-    if (partition >= ls->nparts)
+    /* no lane of the slot is alive (a dropped in-flight head still
+     * counts): nothing to scan the whole lane array for */
+    if (partition >= ls->nparts || ls->part_count[partition] == 0)
         return 0;
     for (i = 0; i < ls->cap; i++) {
         sq_node *n, *next;

@@ -1,4 +1,5 @@
 /* queue/offset_tracker.c - see offset_tracker.h. */
+#include <stdint.h>
 #include <string.h>
 
 #include "offset_tracker.h"
@@ -29,12 +30,15 @@ void sq_tracker_free(sq_tracker *t)
     sp_free(t->alloc, t->done);
     t->offs = NULL;
     t->done = NULL;
-    t->cap = t->count = t->head = 0;
+    t->cap = t->count = t->head = t->ndone = 0;
 }
 
+/* i < cap and head < cap: one compare instead of a division */
 static uint32_t slot(const sq_tracker *t, uint32_t i)
 {
-    return (t->head + i) % t->cap;
+    uint32_t s = t->head + i;
+
+    return s >= t->cap ? s - t->cap : s;
 }
 
 int sq_tracker_add(sq_tracker *t, int64_t offset)
@@ -53,32 +57,99 @@ int sq_tracker_add(sq_tracker *t, int64_t offset)
     return 0;
 }
 
-int sq_tracker_done(sq_tracker *t, int64_t offset)
+int sq_tracker_add_seq(sq_tracker *t, int64_t first, uint32_t n)
+{
+    uint32_t k, s;
+
+    if (first < 0 || first <= t->last_added || n == 0 || first > INT64_MAX - n)
+        return SAMSA_ERR_INVALID_ARG;
+    if (n > t->cap - t->count)
+        return SAMSA_ERR_QUEUE_FULL;
+    for (k = 0, s = slot(t, t->count); k < n; k++, s = s + 1 == t->cap ? 0 : s + 1) {
+        t->offs[s] = first + k;
+        t->done[s] = 0;
+    }
+    t->count += n;
+    t->last_added = first + n - 1;
+    return 0;
+}
+
+/* Move the frontier past the done prefix: each entry is passed once, so
+ * O(1) amortised. */
+static void advance(sq_tracker *t)
+{
+    while (t->count && t->done[t->head]) {
+        t->head = t->head + 1 == t->cap ? 0 : t->head + 1;
+        t->count--;
+        t->ndone--;
+    }
+}
+
+/* Ring index (0 = head) of offset, or -1 when it is not tracked. */
+static int64_t find(const sq_tracker *t, int64_t offset)
 {
     uint32_t lo = 0, hi = t->count;
+    int64_t first;
 
-    /* offsets in the ring are increasing: binary search */
+    if (!t->count || offset < (first = t->offs[t->head]) || offset > t->last_added)
+        return -1;
+    /* offsets without holes (the usual case) sit at offset - first */
+    if ((uint64_t)(offset - first) < t->count &&
+        t->offs[slot(t, (uint32_t)(offset - first))] == offset)
+        return offset - first;
+    /* holes (compaction, transaction markers): the ring is increasing */
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
         int64_t o = t->offs[slot(t, mid)];
-        if (o == offset) {
-            uint32_t s = slot(t, mid);
-            if (t->done[s])
-                return SAMSA_ERR_NOT_FOUND;
-            t->done[s] = 1;
-            /* advance past the done prefix: that is the frontier moving */
-            while (t->count && t->done[t->head]) {
-                t->head = (t->head + 1) % t->cap;
-                t->count--;
-            }
-            return 0;
-        }
+
+        if (o == offset)
+            return mid;
         if (o < offset)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return SAMSA_ERR_NOT_FOUND;
+    return -1;
+}
+
+int sq_tracker_done(sq_tracker *t, int64_t offset)
+{
+    int64_t i = find(t, offset);
+    uint32_t s;
+
+    if (i < 0)
+        return SAMSA_ERR_NOT_FOUND;
+    s = slot(t, (uint32_t)i);
+    if (t->done[s])
+        return SAMSA_ERR_NOT_FOUND;
+    t->done[s] = 1;
+    t->ndone++;
+    advance(t);
+    return 0;
+}
+
+int sq_tracker_done_run(sq_tracker *t, int64_t first, int64_t last, uint32_t n)
+{
+    int64_t i = find(t, first);
+    uint32_t k, s;
+
+    if (i < 0 || n == 0 || n > t->count - (uint32_t)i ||
+        t->offs[slot(t, (uint32_t)i + n - 1)] != last)
+        return SAMSA_ERR_NOT_FOUND;
+    for (k = 0, s = slot(t, (uint32_t)i); k < n; k++, s = s + 1 == t->cap ? 0 : s + 1)
+        if (t->done[s])
+            return SAMSA_ERR_NOT_FOUND;
+    if (i == 0) {
+        /* the frontier's own run (in-order completion): skip it whole */
+        t->head = slot(t, n - 1) + 1 == t->cap ? 0 : slot(t, n - 1) + 1;
+        t->count -= n;
+    } else {
+        for (k = 0, s = slot(t, (uint32_t)i); k < n; k++, s = s + 1 == t->cap ? 0 : s + 1)
+            t->done[s] = 1;
+        t->ndone += n;
+    }
+    advance(t);
+    return 0;
 }
 
 void sq_tracker_set_position(sq_tracker *t, int64_t next_offset)
@@ -99,16 +170,12 @@ int64_t sq_tracker_commit_offset(const sq_tracker *t)
 
 uint32_t sq_tracker_inflight(const sq_tracker *t)
 {
-    uint32_t i, n = 0;
-
-    for (i = 0; i < t->count; i++)
-        n += !t->done[slot(t, i)];
-    return n;
+    return t->count - t->ndone;
 }
 
 void sq_tracker_reset(sq_tracker *t)
 {
-    t->head = t->count = 0;
+    t->head = t->count = t->ndone = 0;
     t->last_added = -1;
     t->position = -1;
 }

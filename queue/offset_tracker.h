@@ -25,6 +25,7 @@ typedef struct sq_tracker {
     int64_t *offs;      /* ring of outstanding-or-done offsets, increasing */
     uint8_t *done;
     uint32_t cap, head, count;
+    uint32_t ndone;     /* done entries in the ring (above the frontier) */
     int64_t last_added; /* -1 before the first add */
     int64_t position;   /* next offset the consumer will fetch, -1 unknown */
 } sq_tracker;
@@ -36,9 +37,22 @@ void sq_tracker_free(sq_tracker *t);
  * QUEUE_FULL when capacity offsets are outstanding. */
 int sq_tracker_add(sq_tracker *t, int64_t offset);
 
+/* Track first, first + 1, ..., first + n - 1 (a run without holes, the
+ * usual case): as n add() calls, in one loop. INVALID_ARG (first not above
+ * every earlier offset, n == 0) or QUEUE_FULL (fewer than n free) with
+ * nothing added. */
+int sq_tracker_add_seq(sq_tracker *t, int64_t first, uint32_t n);
+
 /* Mark offset done. NOT_FOUND when it is not tracked (never added, already
  * done, or dropped by a reset: a late result for a revoked partition). */
 int sq_tracker_done(sq_tracker *t, int64_t offset);
+
+/* Mark done n offsets added one after another (no other add between
+ * them), first..last: one search and a tight loop instead of n done()
+ * calls. 0, or NOT_FOUND when they are not n consecutive entries from
+ * first to last or one of them is done already (nothing is changed then:
+ * fall back to done() per offset). */
+int sq_tracker_done_run(sq_tracker *t, int64_t first, int64_t last, uint32_t n);
 
 /* The consumer's next fetch offset; lets the frontier pass trailing holes. */
 void sq_tracker_set_position(sq_tracker *t, int64_t next_offset);

@@ -240,6 +240,8 @@ void samsa_queue_destroy(samsa_queue *q)
     samsa_client_destroy(q->pc);
     while (q->all_jobs)
         sq_job_free(q->all_jobs);
+    while (q->nspare)
+        sp_free(a, q->spare_msgs[--q->nspare]);
     sq_lanes_destroy(q->lanes);
     for (i = 0; i < q->nparts; i++) {
         sq_tracker_free(&q->parts[i]->tr);

@@ -21,6 +21,8 @@ static void commit_cb(void *opaque, int err, const samsa_topic_partition *tps,
 
     if (!q || q->dead)
         return;
+    if (q->commits_in_flight)
+        q->commits_in_flight--;
     for (i = 0; i < n; i++) {
         sq_part *p = sq_part_find(q, tps[i].topic, tps[i].partition);
         int e = tps[i].err ? tps[i].err : err;
@@ -124,6 +126,7 @@ void sq_commit(samsa_queue *q, sq_part *only)
             q->parts[i]->commit_sent = -1;
     } else {
         q->commits++;
+        q->commits_in_flight++;
     }
 out:
     sp_free(q->alloc, tps);

@@ -30,6 +30,9 @@
 #define SQ_MAX_ADDED_HDRS 64
 #define SQ_MAX_OUTPUTS    1024
 #define SQ_TOPIC_MAX      249
+#define SQ_HOLD_PAUSE_MS  500 /* see sq_parts_backlogged */
+#define SQ_CHAIN_MAX      1024 /* messages of one partition lane per worker turn */
+#define SQ_SPARE_MSGS     16   /* chain-size message arrays kept for reuse */
 
 enum sq_exhausted { SQ_EXH_DLQ = 0, SQ_EXH_BLOCK = 1, SQ_EXH_STOP = 2 };
 
@@ -125,8 +128,13 @@ typedef struct samsa_queue_job {
     sq_lane *lane;
     size_t n;
     sq_msgref *msgs;
+    size_t msgs_cap;       /* SQ_CHAIN_MAX: reusable (q->spare_msgs) */
     size_t vbase, vn;      /* what the handler sees (see sq_run_job) */
     bool chain;            /* single messages run one after another */
+    bool all_ran;          /* the chain ran every message OK and left its
+                              msgs untouched (their ran flags unset: the
+                              run thread reads this instead, so the
+                              worker writes no per-message cache line) */
     samsa_queue_result result;
     char err[256];
     size_t nhdrs;
@@ -162,6 +170,8 @@ typedef struct sq_part {
                                       a retry-topic message not yet due */
     int64_t due_wall;      /* the held head's due time (wall ms), 0 = none */
     uint32_t nheld;        /* messages held */
+    int64_t held_since;    /* monotonic ms of the first hold or the last
+                              admission since, 0 = nothing held */
     bool need_meta;        /* read the commit metadata before admitting */
     sq_run *skip;          /* offsets done by the previous owner (owned) */
     size_t nskip;
@@ -217,6 +227,10 @@ struct samsa_queue {
     size_t nparts, capparts;
     sq_part *last_part;
     sq_job *all_jobs;
+    sq_msgref *spare_msgs[SQ_SPARE_MSGS]; /* freed chain arrays, reused:
+                              a fresh 90 KB array per chain cost page
+                              faults (the heap's top trimmed and regrown) */
+    size_t nspare;
     bool stopping;
     sq_lanes *lanes;
     sq_backoff bo;
@@ -229,6 +243,7 @@ struct samsa_queue {
 
     int64_t last_commit_ms;
     int64_t completions;
+    uint32_t commits_in_flight; /* commit_async sent, callback not yet run */
     int64_t last_stats_ms;
     uint64_t processed, retried, dead_lettered, dropped_late, commits,
         internal_errors, skipped, pauses;
@@ -282,6 +297,11 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset);
 void sq_part_drain_held(samsa_queue *q, sq_part *p);
 /* Take a new job of p: into the lanes, or held. */
 void sq_part_intake(samsa_queue *q, sq_part *p, sq_job *job);
+/* Whether intake should wait for the held messages of the partitions to
+ * drain (a backlog, cheaper than a pause, which drops the consumer's
+ * prefetched data); a partition that holds without progress for
+ * SQ_HOLD_PAUSE_MS is paused instead and no longer makes intake wait. */
+bool sq_parts_backlogged(samsa_queue *q, int64_t now_ms);
 
 /* queue_route.c: produce retry/DLQ copies and outputs. */
 int sq_route_msg(samsa_queue *q, sq_job *job, size_t i);

@@ -74,7 +74,16 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     job->q = q;
     job->part = p;
     job->gen = p->gen;
-    job->msgs = sp_calloc(q->alloc, n ? n : 1, sizeof *job->msgs);
+    /* not calloc: every field is set below (zeroing a chain's whole
+     * array first cost about 100 instructions per message) */
+    job->msgs_cap = n ? n : 1;
+    if (n > 64 && n <= SQ_CHAIN_MAX) {
+        job->msgs_cap = SQ_CHAIN_MAX;
+        job->msgs = q->nspare ? q->spare_msgs[--q->nspare]
+                              : sp_alloc(q->alloc, SQ_CHAIN_MAX * sizeof *job->msgs);
+    } else {
+        job->msgs = sp_alloc(q->alloc, job->msgs_cap * sizeof *job->msgs);
+    }
     if (!job->msgs) {
         for (i = 0; i < n; i++)
             samsa_message_release(m[i]);
@@ -91,15 +100,16 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     for (i = 0; i < n; i++) {
         sq_msgref *r = &job->msgs[i];
 
-        r->m = m[i];
+        *r = (sq_msgref){
+            .m = m[i],
+            .attempt = 1,
+            .otopic = (char *)m[i]->topic, /* lives as long as the message */
+            .opart = m[i]->partition,
+            .ooff = m[i]->offset,
+            .level = p->level,
+            .ack = { .job = job, .idx = (int)i },
+        };
         job->n = i + 1;
-        r->attempt = 1;
-        r->opart = m[i]->partition;
-        r->ooff = m[i]->offset;
-        r->level = p->level;
-        r->ack.job = job;
-        r->ack.idx = (int)i;
-        r->otopic = (char *)m[i]->topic; /* lives as long as the message */
         if (p->level >= 0 && sq_job_read_retry_headers(job, i) != 0) {
             size_t k;
 
@@ -170,7 +180,10 @@ void sq_job_free(sq_job *job)
     }
     sq_job_clear_added(job);
     sp_free(a, job->tracestate);
-    sp_free(a, job->msgs);
+    if (job->msgs_cap == SQ_CHAIN_MAX && job->q->nspare < SQ_SPARE_MSGS)
+        job->q->spare_msgs[job->q->nspare++] = job->msgs;
+    else
+        sp_free(a, job->msgs);
     sp_free(a, job);
 }
 

@@ -128,6 +128,7 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
     p->held_tail = NULL;
     p->due_wall = 0;
     p->nheld = 0;
+    p->held_since = 0;
     if (reset) {
         sp_free(q->alloc, p->skip);
         p->skip = NULL;
@@ -141,10 +142,11 @@ void sq_part_drop(samsa_queue *q, sq_part *p, bool reset)
 }
 
 /* A partition is paused once it holds queue.lane.capacity messages that
- * did not fit. Pausing drops what the consumer prefetched for it (fetched
- * again on resume), so it is not done for every short stall: held
- * messages are cheap and the consumer's fetch.buffer.max.bytes bounds
- * them anyway. */
+ * did not fit, or (sq_parts_backlogged) once it held some for
+ * SQ_HOLD_PAUSE_MS without progress. Pausing drops what the consumer
+ * prefetched for it (fetched again on resume), so it is not done for a
+ * backlog that drains: intake waits for that instead, and the consumer's
+ * fetch.buffer.max.bytes bounds what it prefetches meanwhile. */
 static void hold_pause(samsa_queue *q, sq_part *p, int why)
 {
     if (why == 1 || (int64_t)p->nheld >= q->v.lane_capacity)
@@ -161,28 +163,56 @@ static bool skipped(const sq_part *p, int64_t off)
     return false;
 }
 
+/* Take out of job the messages the previous owner finished (its commit
+ * metadata says so), single or in a batch: they count as completed and
+ * their offsets become holes the frontier passes (a skipped tail once the
+ * next offset is handed out). Returns how many are left; with none left
+ * the job is freed. */
+static size_t drop_skipped(samsa_queue *q, sq_part *p, sq_job *job)
+{
+    int64_t next = job->msgs[job->n - 1].m->offset + 1;
+    size_t i, k = 0;
+
+    for (i = 0; i < job->n; i++) {
+        sq_msgref *r = &job->msgs[i];
+
+        if (!skipped(p, r->m->offset)) {
+            job->msgs[k] = *r;
+            job->msgs[k].ack.idx = (int)k;
+            k++;
+            continue;
+        }
+        q->skipped++;
+        q->completions++; /* the frontier may move: commit it */
+        samsa_message_release(r->m);
+        if (r->otopic_owned)
+            sp_free(q->alloc, r->otopic);
+    }
+    job->n = job->vn = k;
+    if (k == 0) {
+        /* every earlier job is admitted (held ones go first): the
+         * frontier may pass these */
+        sq_tracker_set_position(&p->tr, next);
+        sq_job_free(job);
+    }
+    return k;
+}
+
 /* 0: in the lanes (or skipped); 1: not due yet; 2: waiting for the commit
  * metadata; QUEUE_FULL: no space. */
 static int admit(samsa_queue *q, sq_part *p, sq_job *job)
 {
-    const samsa_message *m = job->msgs[0].m;
+    const samsa_message *m;
     const void *key = NULL;
     size_t keylen = 0, i;
+    int64_t first, last;
     int err;
 
     if (p->need_meta)
         return 2;
-    if (p->nskip && job->n == 1 && skipped(p, m->offset)) {
-        /* finished by the previous owner (its commit metadata says so) */
-        if ((uint64_t)p->tr.count + 1 > p->tr.cap)
-            return SAMSA_ERR_QUEUE_FULL;
-        if (sq_tracker_add(&p->tr, m->offset) == 0 && sq_tracker_done(&p->tr, m->offset) == 0)
-            q->completions++;
-        sq_tracker_set_position(&p->tr, m->offset + 1);
-        q->skipped++;
-        sq_job_free(job);
-        return 0;
-    }
+    if (p->nskip && drop_skipped(q, p, job) == 0)
+        return 0; /* every message of the job was done before */
+    m = job->msgs[0].m;
     if (job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
         return 1;
     /* the tracker also holds finished offsets above the frontier: no
@@ -196,19 +226,26 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
     err = sq_lanes_push(q->lanes, p->slot, key, keylen, job);
     if (err)
         return err;
-    for (i = 0; i < job->n; i++) {
-        int64_t off = job->msgs[i].m->offset;
+    first = job->msgs[0].m->offset;
+    last = job->msgs[job->n - 1].m->offset;
+    /* increasing offsets n - 1 apart have no holes: add them as a run */
+    if (last - first != (int64_t)job->n - 1 ||
+        sq_tracker_add_seq(&p->tr, first, (uint32_t)job->n) != 0)
+        for (i = 0; i < job->n; i++) {
+            int64_t off = job->msgs[i].m->offset;
 
-        if (sq_tracker_add(&p->tr, off) != 0)
-            sq_internal_error(q, SAMSA_ERR_STATE, "%s/%d: offset %lld not tracked",
-                              p->topic, (int)p->partition, (long long)off);
-        sq_tracker_set_position(&p->tr, off + 1);
-    }
+            if (sq_tracker_add(&p->tr, off) != 0)
+                sq_internal_error(q, SAMSA_ERR_STATE, "%s/%d: offset %lld not tracked",
+                                  p->topic, (int)p->partition, (long long)off);
+        }
+    sq_tracker_set_position(&p->tr, last + 1);
     return 0;
 }
 
 void sq_part_drain_held(samsa_queue *q, sq_part *p)
 {
+    bool moved = false;
+
     while (p->held_head) {
         sq_job *job = p->held_head, *next = job->next;
         uint32_t n = (uint32_t)job->n;
@@ -217,17 +254,22 @@ void sq_part_drain_held(samsa_queue *q, sq_part *p)
         job->next = NULL;
         r = admit(q, p, job); /* may free job (a skipped message) */
         if (r != 0) {
+            p->nheld -= n - (uint32_t)job->n; /* skipped ones left it */
             job->next = next;
             p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
+            if (moved)
+                p->held_since = sq_now_ms(); /* progress: not stuck */
             hold_pause(q, p, r);
             return;
         }
+        moved = true;
         p->held_head = next;
         if (!next)
             p->held_tail = NULL;
         p->nheld -= n;
     }
     p->due_wall = 0;
+    p->held_since = 0;
     sq_part_pause(q, p, false);
 }
 
@@ -251,4 +293,24 @@ void sq_part_intake(samsa_queue *q, sq_part *p, sq_job *job)
     else
         p->held_head = job;
     p->held_tail = job;
+    if (!p->held_since)
+        p->held_since = sq_now_ms();
+}
+
+bool sq_parts_backlogged(samsa_queue *q, int64_t now_ms)
+{
+    bool wait = false;
+    size_t i;
+
+    for (i = 0; i < q->nparts; i++) {
+        sq_part *p = q->parts[i];
+
+        if (!p->held_head || p->paused || !p->held_since)
+            continue;
+        if (now_ms - p->held_since < SQ_HOLD_PAUSE_MS)
+            wait = true;
+        else
+            sq_part_pause(q, p, true); /* stuck: let the others flow */
+    }
+    return wait;
 }

@@ -75,9 +75,10 @@ static samsa_queue_result run_once(samsa_queue *q, sq_job *job)
 
 void sq_run_job(samsa_queue *q, sq_job *job)
 {
-    size_t k;
+    size_t k, ran = 0;
 
     job->result = SAMSA_QUEUE_OK;
+    job->all_ran = false;
     if (!job->chain) {
         job->vbase = 0;
         job->vn = job->n;
@@ -87,21 +88,40 @@ void sq_run_job(samsa_queue *q, sq_job *job)
     /* A chain: consecutive messages of one lane, each its own handler
      * call, in order. It stops at the first one that is not OK (the rest
      * wait for its retry or routing, order kept) and after one that added
-     * headers or outputs (those belong to it alone). */
+     * headers or outputs (those belong to it alone). Without middleware
+     * the handler is called directly and a message's entry is written
+     * only when its result changes: the run thread made those entries and
+     * reads them next, so a write here would move the cache line twice. */
     for (k = 0; k < job->n; k++) {
+        sq_msgref *m = &job->msgs[k];
         samsa_queue_result r;
 
         job->vbase = k;
         job->vn = 1;
         job->err[0] = '\0';
-        r = run_once(q, job);
-        if (job->msgs[k].result != SAMSA_QUEUE_OK || r != SAMSA_QUEUE_OK) {
+        if (q->nmw == 0) {
+            r = q->handler(q->opaque, job);
+            if (r != SAMSA_QUEUE_OK && r != SAMSA_QUEUE_RETRY && r != SAMSA_QUEUE_FAIL)
+                r = SAMSA_QUEUE_FAIL;
+            if (!m->result_set && m->result != (int)r)
+                m->result = r;
+        } else {
+            r = run_once(q, job);
+        }
+        ran = k + 1;
+        if (m->result != SAMSA_QUEUE_OK || r != SAMSA_QUEUE_OK) {
             job->result = r;
             break;
         }
         if (job->nouts || job->nhdrs)
             break;
     }
+    if (ran == job->n && job->result == SAMSA_QUEUE_OK && !job->nouts && !job->nhdrs) {
+        job->all_ran = true;
+        return;
+    }
+    for (k = 0; k < ran; k++)
+        job->msgs[k].ran = true;
 }
 
 static void *worker_main(void *arg)
