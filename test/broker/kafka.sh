@@ -161,6 +161,10 @@ log.cleaner.dedupe.buffer.size=16777216
 log.cleaner.threads=1
 delete.topic.enable=true
 EOF
+    # extra or overriding broker properties, space-separated key=value
+    # (later lines win), e.g. SAMSA_BROKER_PROPS="auto.create.topics.enable=false"
+    # shellcheck disable=SC2086
+    if [ -n "${SAMSA_BROKER_PROPS:-}" ]; then printf '%s\n' $SAMSA_BROKER_PROPS; fi
 }
 
 write_single_props() {

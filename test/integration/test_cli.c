@@ -52,19 +52,15 @@ static char *slurp(const char *path)
     return buf;
 }
 
-/* Run a shell command line (printf-style) with stdout and stderr captured. */
-static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static run_result vrun(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
-static run_result run(const char *fmt, ...)
+static run_result vrun(const char *fmt, va_list ap)
 {
     char cmd[8192], full[8192 + 2 * PATH_MAX + 64], outp[PATH_MAX + 8], errp[PATH_MAX + 8];
     run_result r;
-    va_list ap;
     int st;
 
-    va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
-    va_end(ap);
     snprintf(outp, sizeof outp, "%s/out", tmpdir);
     snprintf(errp, sizeof errp, "%s/err", tmpdir);
     snprintf(full, sizeof full, "( %s ) >%s 2>%s", cmd, outp, errp);
@@ -77,10 +73,68 @@ static run_result run(const char *fmt, ...)
     return r;
 }
 
+/* Run a shell command line (printf-style) with stdout and stderr captured. */
+static run_result run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static run_result run(const char *fmt, ...)
+{
+    run_result r;
+    va_list ap;
+
+    va_start(ap, fmt);
+    r = vrun(fmt, ap);
+    va_end(ap);
+    return r;
+}
+
 static void run_free(run_result *r)
 {
     free(r->out);
     free(r->err);
+}
+
+static void vcheck(int code, const char *out_has, const char *err_has, const char *out_is,
+                   const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void vcheck(int code, const char *out_has, const char *err_has, const char *out_is,
+                   const char *fmt, va_list ap)
+{
+    run_result r = vrun(fmt, ap);
+
+    assert_int_equal(r.code, code);
+    if (out_has)
+        assert_non_null(strstr(r.out, out_has));
+    if (err_has)
+        assert_non_null(strstr(r.err, err_has));
+    if (out_is)
+        assert_string_equal(r.out, out_is);
+    run_free(&r);
+}
+
+/* Run the command line and check its exit code and that stdout has
+ * out_has and stderr err_has (each NULL: not checked). */
+static void check(int code, const char *out_has, const char *err_has, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void check(int code, const char *out_has, const char *err_has, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vcheck(code, out_has, err_has, NULL, fmt, ap);
+    va_end(ap);
+}
+
+/* Run a command line ending in a python3 check: exit 0 and stdout "ok". */
+static void check_py(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void check_py(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vcheck(0, NULL, NULL, "ok\n", fmt, ap);
+    va_end(ap);
 }
 
 static size_t count_lines(const char *s)
@@ -145,10 +199,7 @@ static void test_usage_errors(void **state)
     run_result r;
 
     (void)state;
-    r = run("%s", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "usage: samsa"));
-    run_free(&r);
+    check(2, NULL, "usage: samsa", "%s", cli);
 
     r = run("%s -Z", cli);
     assert_int_equal(r.code, 2);
@@ -156,34 +207,17 @@ static void test_usage_errors(void **state)
     assert_non_null(strstr(r.err, "usage: samsa"));
     run_free(&r);
 
-    r = run("%s --no-such-flag -L", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "--no-such-flag"));
-    run_free(&r);
+    check(2, NULL, "--no-such-flag", "%s --no-such-flag -L", cli);
 
-    r = run("%s -C", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "-t TOPIC"));
-    run_free(&r);
+    check(2, NULL, "-t TOPIC", "%s -C", cli);
 
-    r = run("%s -L -P -t x", cli);
-    assert_int_equal(r.code, 2);
-    run_free(&r);
+    check(2, NULL, NULL, "%s -L -P -t x", cli);
 
-    r = run("%s -C -t x -f '%%q'", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "%q"));
-    run_free(&r);
+    check(2, NULL, "%q", "%s -C -t x -f '%%q'", cli);
 
-    r = run("%s -h", cli);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "usage: samsa"));
-    run_free(&r);
+    check(0, "usage: samsa", NULL, "%s -h", cli);
 
-    r = run("%s -V", cli);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "samsa "));
-    run_free(&r);
+    check(0, "samsa ", NULL, "%s -V", cli);
 }
 
 static void test_bad_property(void **state)
@@ -197,25 +231,13 @@ static void test_bad_property(void **state)
     assert_int_equal(count_lines(r.err), 1);
     run_free(&r);
 
-    r = run("%s -b 127.0.0.1:1 -X linger.ms=soon -L", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "linger.ms"));
-    run_free(&r);
+    check(2, NULL, "linger.ms", "%s -b 127.0.0.1:1 -X linger.ms=soon -L", cli);
 
-    r = run("%s -b 127.0.0.1:1 -X linger.ms -L", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "name=value"));
-    run_free(&r);
+    check(2, NULL, "name=value", "%s -b 127.0.0.1:1 -X linger.ms -L", cli);
 
-    r = run("%s -b 127.0.0.1:1 -P -t x -z lzma", cli);
-    assert_int_equal(r.code, 2);
-    assert_non_null(strstr(r.err, "compression.type"));
-    run_free(&r);
+    check(2, NULL, "compression.type", "%s -b 127.0.0.1:1 -P -t x -z lzma", cli);
 
-    r = run("%s -X list", cli);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "bootstrap.servers"));
-    run_free(&r);
+    check(0, "bootstrap.servers", NULL, "%s -X list", cli);
 }
 
 static void test_runtime_failure(void **state)
@@ -239,9 +261,7 @@ static void test_round_trip(void **state)
     run_result r;
 
     (void)state;
-    r = run("%s -b %s create-topic %s --partitions 3", cli, b, topic);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
+    check(0, NULL, NULL, "%s -b %s create-topic %s --partitions 3", cli, b, topic);
 
     r = run("%s -b %s -L -t %s", cli, b, topic);
     assert_int_equal(r.code, 0);
@@ -250,44 +270,34 @@ static void test_round_trip(void **state)
     assert_non_null(strstr(r.out, "isrs:"));
     run_free(&r);
 
-    r = run("%s -b %s -L -J | python3 -c 'import json,sys; d=json.load(sys.stdin);"
-            " t=[x for x in d[\"topics\"] if x[\"name\"]==\"%s\"][0];"
-            " assert len(t[\"partitions\"])==3 and d[\"brokers\"]; print(\"ok\")'",
-            cli, b, topic);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check_py("%s -b %s -L -J | python3 -c 'import json,sys; d=json.load(sys.stdin);"
+             " t=[x for x in d[\"topics\"] if x[\"name\"]==\"%s\"][0];"
+             " assert len(t[\"partitions\"])==3 and d[\"brokers\"]; print(\"ok\")'",
+             cli, b, topic);
 
     /* 300 keyed lines with two headers, one of them binary-free */
-    r = run("seq 1 300 | sed 's/^/key-/;s/$/:value/' | sed 's/^\\(key-[0-9]*\\):/\\1:v-\\1-/'"
-            " | %s -b %s -P -t %s -K : -H origin=test -H n=1 -v", cli, b, topic);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.err, "produced 300"));
-    run_free(&r);
+    check(0, NULL, "produced 300",
+          "seq 1 300 | sed 's/^/key-/;s/$/:value/' | sed 's/^\\(key-[0-9]*\\):/\\1:v-\\1-/'"
+          " | %s -b %s -P -t %s -K : -H origin=test -H n=1 -v", cli, b, topic);
 
     /* a value that is not UTF-8 goes out as base64 in JSON */
-    r = run("printf 'bin\\001:\\377\\376raw\\n' | %s -b %s -P -t %s -p 0 -K :",
-            cli, b, topic);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
+    check(0, NULL, NULL, "printf 'bin\\001:\\377\\376raw\\n' | %s -b %s -P -t %s -p 0 -K :",
+                         cli, b, topic);
 
-    r = run("%s -b %s -C -t %s -e -J -q | python3 -c '"
-            "import json,sys,base64\n"
-            "ms=[json.loads(l) for l in sys.stdin]\n"
-            "assert len(ms)==301, len(ms)\n"
-            "txt=[m for m in ms if \"value\" in m]\n"
-            "assert len(txt)==300\n"
-            "for m in txt:\n"
-            "    assert m[\"value\"].startswith(\"v-\"+m[\"key\"]), m\n"
-            "    assert m[\"headers\"]==[{\"name\":\"origin\",\"value\":\"test\"},{\"name\":\"n\",\"value\":\"1\"}], m\n"
-            "b=[m for m in ms if \"value_base64\" in m][0]\n"
-            "assert base64.b64decode(b[\"value_base64\"])==b\"\\xff\\xferaw\", b\n"
-            "assert b[\"key\"]==\"bin\\x01\" and b[\"partition\"]==0\n"
-            "assert len(set((m[\"partition\"],m[\"offset\"]) for m in ms))==301\n"
-            "print(\"ok\")'", cli, b, topic);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check_py("%s -b %s -C -t %s -e -J -q | python3 -c '"
+             "import json,sys,base64\n"
+             "ms=[json.loads(l) for l in sys.stdin]\n"
+             "assert len(ms)==301, len(ms)\n"
+             "txt=[m for m in ms if \"value\" in m]\n"
+             "assert len(txt)==300\n"
+             "for m in txt:\n"
+             "    assert m[\"value\"].startswith(\"v-\"+m[\"key\"]), m\n"
+             "    assert m[\"headers\"]==[{\"name\":\"origin\",\"value\":\"test\"},{\"name\":\"n\",\"value\":\"1\"}], m\n"
+             "b=[m for m in ms if \"value_base64\" in m][0]\n"
+             "assert base64.b64decode(b[\"value_base64\"])==b\"\\xff\\xferaw\", b\n"
+             "assert b[\"key\"]==\"bin\\x01\" and b[\"partition\"]==0\n"
+             "assert len(set((m[\"partition\"],m[\"offset\"]) for m in ms))==301\n"
+             "print(\"ok\")'", cli, b, topic);
 
     /* -f format, -c count, -p partition */
     r = run("%s -b %s -C -t %s -p 0 -o beginning -c 1 -f '%%t|%%p|%%o|%%K|%%S\\n'",
@@ -308,20 +318,14 @@ static void test_round_trip(void **state)
     run_free(&r);
 
     /* -Q: ends of every partition add up to what was produced */
-    r = run("%s -b %s -Q -t %s:0:-1 -t %s:1:-1 -t %s:2:-1 -J | python3 -c '"
-            "import json,sys\n"
-            "q=[json.loads(l) for l in sys.stdin]\n"
-            "assert sum(x[\"offset\"] for x in q)==301, q\n"
-            "print(\"ok\")'", cli, b, topic, topic, topic);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check_py("%s -b %s -Q -t %s:0:-1 -t %s:1:-1 -t %s:2:-1 -J | python3 -c '"
+             "import json,sys\n"
+             "q=[json.loads(l) for l in sys.stdin]\n"
+             "assert sum(x[\"offset\"] for x in q)==301, q\n"
+             "print(\"ok\")'", cli, b, topic, topic, topic);
 
     /* -Q by time: timestamp 0 is the first offset */
-    r = run("%s -b %s -Q -t %s:0:0", cli, b, topic);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "offset 0 "));
-    run_free(&r);
+    check(0, "offset 0 ", NULL, "%s -b %s -Q -t %s:0:0", cli, b, topic);
 
     /* unknown topic: runtime failure, one line */
     r = run("%s -b %s -m 3000 -C -t hcli-no-such-topic-%d -e", cli, b, (int)getpid());
@@ -346,22 +350,16 @@ static void test_group(void **state)
     assert_non_null(strstr(r.out, group));
     run_free(&r);
 
-    r = run("%s -b %s describe-group %s -J | python3 -c '"
-            "import json,sys\n"
-            "d=json.load(sys.stdin)\n"
-            "assert d[\"group\"]==\"%s\" and d[\"protocol_type\"]==\"consumer\", d\n"
-            "o=d[\"offsets\"]\n"
-            "assert len(o)==3 and sum(x[\"committed\"] for x in o)==301, o\n"
-            "assert all(x[\"lag\"]==0 for x in o), o\n"
-            "print(\"ok\")'", cli, b, group, group);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check_py("%s -b %s describe-group %s -J | python3 -c '"
+             "import json,sys\n"
+             "d=json.load(sys.stdin)\n"
+             "assert d[\"group\"]==\"%s\" and d[\"protocol_type\"]==\"consumer\", d\n"
+             "o=d[\"offsets\"]\n"
+             "assert len(o)==3 and sum(x[\"committed\"] for x in o)==301, o\n"
+             "assert all(x[\"lag\"]==0 for x in o), o\n"
+             "print(\"ok\")'", cli, b, group, group);
 
-    r = run("%s -b %s describe-group %s", cli, b, group);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "LAG"));
-    run_free(&r);
+    check(0, "LAG", NULL, "%s -b %s describe-group %s", cli, b, group);
 }
 
 static void test_examples(void **state)
@@ -373,10 +371,8 @@ static void test_examples(void **state)
     (void)state;
     snprintf(ent, sizeof ent, "%s-ent", topic);
     snprintf(out, sizeof out, "%s-out", topic);
-    r = run("%s -b %s create-topic %s --partitions 3 -q && "
-            "%s -b %s create-topic %s --partitions 2 -q", cli, b, ent, cli, b, out);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
+    check(0, NULL, NULL, "%s -b %s create-topic %s --partitions 3 -q && "
+                         "%s -b %s create-topic %s --partitions 2 -q", cli, b, ent, cli, b, out);
 
     r = run("timeout 120 %s/entity_producer %s %s 50 2 4", exdir, b, ent);
     assert_int_equal(r.code, 0);
@@ -385,54 +381,40 @@ static void test_examples(void **state)
     run_free(&r);
 
     /* queue consumer: seq%10==3 retried once, seq%25==7 dead-lettered */
-    r = run("timeout 120 %s/queue_consumer %s %s %s-queue 2", exdir, b, ent, group);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "processed 96 retried 10 dead-lettered 4 "));
-    run_free(&r);
-    r = run("%s -b %s -C -t %s.dlq -e -J -q | python3 -c '"
-            "import json,sys\n"
-            "ms=[json.loads(l) for l in sys.stdin]\n"
-            "assert len(ms)==4, len(ms)\n"
-            "seqs=sorted(json.loads(m[\"value\"])[\"seq\"] for m in ms)\n"
-            "assert seqs==[7,32,57,82], seqs\n"
-            "for m in ms:\n"
-            "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
-            "    assert h[\"dlq-original-topic\"]==\"%s\" and h[\"dlq-attempts\"]==\"1\", h\n"
-            "    assert h[\"dlq-error\"].startswith(\"permanent\") and \"traceparent\" in h, h\n"
-            "print(\"ok\")'", cli, b, ent, ent);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check(0, "processed 96 retried 10 dead-lettered 4 ", NULL,
+          "timeout 120 %s/queue_consumer %s %s %s-queue 2", exdir, b, ent, group);
+    check_py("%s -b %s -C -t %s.dlq -e -J -q | python3 -c '"
+             "import json,sys\n"
+             "ms=[json.loads(l) for l in sys.stdin]\n"
+             "assert len(ms)==4, len(ms)\n"
+             "seqs=sorted(json.loads(m[\"value\"])[\"seq\"] for m in ms)\n"
+             "assert seqs==[7,32,57,82], seqs\n"
+             "for m in ms:\n"
+             "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
+             "    assert h[\"dlq-original-topic\"]==\"%s\" and h[\"dlq-attempts\"]==\"1\", h\n"
+             "    assert h[\"dlq-error\"].startswith(\"permanent\") and \"traceparent\" in h, h\n"
+             "print(\"ok\")'", cli, b, ent, ent);
 
-    r = run("timeout 120 %s/poll_consumer %s %s 5 </dev/null", exdir, b, ent);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "consumed 100\n"));
-    run_free(&r);
+    check(0, "consumed 100\n", NULL, "timeout 120 %s/poll_consumer %s %s 5 </dev/null",
+          exdir, b, ent);
 
-    r = run("timeout 120 %s/background_producer %s %s 500 2", exdir, b, ent);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "produced 1000 delivered 1000 failed 0"));
-    run_free(&r);
+    check(0, "produced 1000 delivered 1000 failed 0", NULL,
+          "timeout 120 %s/background_producer %s %s 500 2", exdir, b, ent);
 
-    r = run("timeout 120 %s/pipeline %s %s %s 2 %s-pipe", exdir, b, ent, out, group);
-    assert_int_equal(r.code, 0);
-    assert_non_null(strstr(r.out, "processed 1100 failed 0"));
-    run_free(&r);
+    check(0, "processed 1100 failed 0", NULL,
+          "timeout 120 %s/pipeline %s %s %s 2 %s-pipe", exdir, b, ent, out, group);
 
-    r = run("%s -b %s -C -t %s -e -J -q | python3 -c '"
-            "import json,sys\n"
-            "ms=[json.loads(l) for l in sys.stdin]\n"
-            "assert len(ms)==1100, len(ms)\n"
-            "for m in ms:\n"
-            "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
-            "    assert h[\"pipeline-stage\"]==\"uppercase\" and h[\"pipeline-source\"].startswith(\"%s/\"), m\n"
-            "    assert m[\"value\"]==m[\"value\"].upper()\n"
-            "    t=h[\"traceparent\"].split(\"-\")\n"
-            "    assert len(t)==4 and t[0]==\"00\" and len(t[1])==32 and len(t[2])==16, h\n"
-            "print(\"ok\")'", cli, b, out, ent);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
+    check_py("%s -b %s -C -t %s -e -J -q | python3 -c '"
+             "import json,sys\n"
+             "ms=[json.loads(l) for l in sys.stdin]\n"
+             "assert len(ms)==1100, len(ms)\n"
+             "for m in ms:\n"
+             "    h={x[\"name\"]:x[\"value\"] for x in m[\"headers\"]}\n"
+             "    assert h[\"pipeline-stage\"]==\"uppercase\" and h[\"pipeline-source\"].startswith(\"%s/\"), m\n"
+             "    assert m[\"value\"]==m[\"value\"].upper()\n"
+             "    t=h[\"traceparent\"].split(\"-\")\n"
+             "    assert len(t)==4 and t[0]==\"00\" and len(t[1])==32 and len(t[2])==16, h\n"
+             "print(\"ok\")'", cli, b, out, ent);
 
     /* an input traceparent is carried: same trace id, a new span id */
     r = run("%s -b %s create-topic %s-tp --partitions 1 -q && "
@@ -444,43 +426,30 @@ static void test_examples(void **state)
     assert_non_null(strstr(r.out, "processed 1 failed 0"));
     assert_non_null(strstr(r.out, " traceparent 00-0af7651916cd43dd8448eb211c80319c-"));
     run_free(&r);
-    r = run("%s -b %s -C -t %s-tp -e -J -q | python3 -c '"
-            "import json,sys\n"
-            "ms=[json.loads(l) for l in sys.stdin]\n"
-            "assert len(ms)==1, len(ms)\n"
-            "h={x[\"name\"]:x[\"value\"] for x in ms[0][\"headers\"]}\n"
-            "t=h[\"traceparent\"].split(\"-\")\n"
-            "assert t[1]==\"0af7651916cd43dd8448eb211c80319c\" and t[3]==\"01\", h\n"
-            "assert len(t[2])==16 and t[2]!=\"b7ad6b7169203331\", h\n"
-            "assert ms[0][\"value\"]==\"V\", ms\n"
-            "print(\"ok\")'", cli, b, out);
-    assert_int_equal(r.code, 0);
-    assert_string_equal(r.out, "ok\n");
-    run_free(&r);
-    r = run("%s -b %s delete-topic %s-tp -q && %s -b %s delete-topic %s-tp -q",
-            cli, b, ent, cli, b, out);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
+    check_py("%s -b %s -C -t %s-tp -e -J -q | python3 -c '"
+             "import json,sys\n"
+             "ms=[json.loads(l) for l in sys.stdin]\n"
+             "assert len(ms)==1, len(ms)\n"
+             "h={x[\"name\"]:x[\"value\"] for x in ms[0][\"headers\"]}\n"
+             "t=h[\"traceparent\"].split(\"-\")\n"
+             "assert t[1]==\"0af7651916cd43dd8448eb211c80319c\" and t[3]==\"01\", h\n"
+             "assert len(t[2])==16 and t[2]!=\"b7ad6b7169203331\", h\n"
+             "assert ms[0][\"value\"]==\"V\", ms\n"
+             "print(\"ok\")'", cli, b, out);
+    check(0, NULL, NULL, "%s -b %s delete-topic %s-tp -q && %s -b %s delete-topic %s-tp -q",
+                         cli, b, ent, cli, b, out);
 
-    r = run("%s -b %s delete-topic %s -q && %s -b %s delete-topic %s -q && "
-            "%s -b %s delete-topic %s.dlq -q", cli, b, ent, cli, b, out, cli, b, ent);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
+    check(0, NULL, NULL, "%s -b %s delete-topic %s -q && %s -b %s delete-topic %s -q && "
+                         "%s -b %s delete-topic %s.dlq -q", cli, b, ent, cli, b, out, cli, b, ent);
 }
 
 static void test_delete_topic(void **state)
 {
     const char *b = st_require_env("SAMSA_TEST_BOOTSTRAP");
-    run_result r;
 
     (void)state;
-    r = run("%s -b %s delete-topic %s", cli, b, topic);
-    assert_int_equal(r.code, 0);
-    run_free(&r);
-    r = run("%s -b %s delete-topic %s", cli, b, topic);
-    assert_int_equal(r.code, 1);
-    assert_non_null(strstr(r.err, "UNKNOWN_TOPIC_OR_PARTITION"));
-    run_free(&r);
+    check(0, NULL, NULL, "%s -b %s delete-topic %s", cli, b, topic);
+    check(1, NULL, "UNKNOWN_TOPIC_OR_PARTITION", "%s -b %s delete-topic %s", cli, b, topic);
 }
 
 int main(void)

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "samsa_test_client.h"
+#include "samsa_test_cluster.h"
 #include "samsa.h"
 
 #define NPART 3
@@ -123,48 +125,10 @@ static void *consume_loop(void *arg)
     return NULL;
 }
 
-static int leader_of(const char *bs, const char *topic, int32_t partition)
-{
-    char cmd[512], line[512];
-    int leader = -1;
-    FILE *f;
-
-    snprintf(cmd, sizeof cmd, "kcat -L -b %s -t %s 2>/dev/null", bs, topic);
-    f = popen(cmd, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        int p, l;
-        if (sscanf(line, " partition %d, leader %d", &p, &l) == 2 && p == partition)
-            leader = l;
-    }
-    pclose(f);
-    return leader;
-}
-
-static int harness(const char *verb, int node)
-{
-    const char *sh = st_env("SAMSA_TEST_KAFKA_SH");
-    char cmd[512];
-
-    snprintf(cmd, sizeof cmd, "%s --cluster %s %d >&2",
-             sh ? sh : "test/broker/kafka.sh", verb, node);
-    return system(cmd);
-}
-
 static samsa_client *make(const char *bs, bool dr)
 {
-    samsa_conf *cf = samsa_conf_new(NULL);
-    samsa_client *c;
-    char err[256];
+    samsa_client *c = st_client(bs, dr ? dcb : NULL, NULL, "request.timeout.ms", "5000", NULL);
 
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "request.timeout.ms", "5000", err, sizeof err), 0);
-    if (dr)
-        samsa_conf_set_delivery_cb(cf, dcb, NULL);
-    c = samsa_client_new(cf, err, sizeof err);
-    samsa_conf_destroy(cf);
-    assert_non_null(c);
     assert_int_equal(samsa_start(c), 0);
     return c;
 }
@@ -184,14 +148,10 @@ static void test_consumer_failover(void **state)
     (void)state;
 
     pthread_mutex_init(&ps.mu, NULL);
-    snprintf(topic, sizeof topic, "hcons-failover-%d-%ld", (int)getpid(),
-             (long)time(NULL));
+    st_unique_name(topic, sizeof topic, "hcons", "failover");
     pc = make(bs, true);
     assert_int_equal(samsa_create_topic(pc, topic, NPART, 3, NULL, 0, 30000), 0);
-    sleep(1);
-    leader = leader_of(bs, topic, 0);
-    assert_true(leader >= 1 && leader <= 3);
-    print_message("partition 0 leader: node %d\n", leader);
+    leader = st_cluster_leader(bs, topic, 0);
 
     cc = make(bs, false);
     memset(tps, 0, sizeof tps);
@@ -211,11 +171,11 @@ static void test_consumer_failover(void **state)
     pr.topic = topic;
     assert_int_equal(pthread_create(&pth, NULL, produce_loop, &pr), 0);
     sleep(3);
-    assert_int_equal(harness("stop-node", leader), 0);
+    st_cluster_stop(leader, false);
     print_message("node %d stopped after %zu produced, %zu consumed\n", leader,
                   pr.sent, k.got);
     sleep(6);
-    assert_int_equal(harness("start-node", leader), 0);
+    st_cluster_start(leader);
     print_message("node %d started after %zu produced, %zu consumed\n", leader,
                   pr.sent, k.got);
     sleep(4);

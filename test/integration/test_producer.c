@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "samsa_test_client.h"
 #include "samsa.h"
 
 #define NBIG 100000
@@ -76,43 +77,6 @@ static void dcb(void *opaque, const samsa_delivery *d)
         s->errors++;
     }
     pthread_mutex_unlock(&s->mu);
-}
-
-/* New client: bootstrap plus NULL-terminated name/value pairs. */
-static samsa_client *client(const char *bootstrap, dstate *s, ...)
-{
-    samsa_conf *cf = samsa_conf_new(NULL);
-    char err[256];
-    samsa_client *c;
-    const char *k, *v;
-    va_list ap;
-
-    assert_non_null(cf);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bootstrap, err,
-                                    sizeof err), 0);
-    va_start(ap, s);
-    while ((k = va_arg(ap, const char *)) != NULL) {
-        v = va_arg(ap, const char *);
-        if (samsa_conf_set(cf, k, v, err, sizeof err) != 0)
-            fail_msg("conf %s=%s: %s", k, v, err);
-    }
-    va_end(ap);
-    if (s)
-        samsa_conf_set_delivery_cb(cf, dcb, s);
-    c = samsa_client_new(cf, err, sizeof err);
-    if (!c)
-        fail_msg("client: %s", err);
-    samsa_conf_destroy(cf);
-    return c;
-}
-
-static void topic_name(char *buf, size_t len, const char *what)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(buf, len, "hclient-%s-%d-%ld%03ld", what, (int)getpid(),
-             (long)ts.tv_sec, ts.tv_nsec / 1000000);
 }
 
 /* Java's Utils.murmur2, written again here from the algorithm so the test
@@ -315,9 +279,9 @@ static void test_produce_100k_keyed(void **state)
     size_t i;
 
     (void)state;
-    topic_name(topic, sizeof topic, "big");
+    st_unique_name(topic, sizeof topic, "hclient", "big");
     dstate_init(&s, NBIG);
-    c = client(bs, &s, NULL);
+    c = st_client(bs, dcb, &s, NULL);
     assert_int_equal(samsa_create_topic(c, topic, 6, 1, NULL, 0, 30000), 0);
     produce_keyed(c, topic, NBIG, true);
     assert_int_equal(samsa_flush(c, 60000), 0);
@@ -328,6 +292,100 @@ static void test_produce_100k_keyed(void **state)
                  samsa_err_name(s.first_err), s.first_errstr);
     for (i = 0; i < NBIG; i++)
         assert_int_equal(s.r[i].count, 1);
+    verify_topic(topic, NBIG, &s, 6, true);
+    samsa_client_destroy(c);
+    dstate_free(&s);
+}
+
+/* A record produced from a delivery callback while earlier records are
+ * being placed (they waited for the topic's metadata) goes after them:
+ * A (a partition that does not exist) fails during placing, its callback
+ * produces C to partition 0, and B (produced before, partition 0) must
+ * still come first. */
+typedef struct order_ctx {
+    samsa_client *c;
+    const char *topic;
+    int64_t off[3]; /* A, B, C */
+    int err[3];
+    int n;
+} order_ctx;
+
+static void order_cb(void *opaque, const samsa_delivery *d)
+{
+    order_ctx *x = opaque;
+    int i = (int)(uintptr_t)d->opaque;
+
+    x->off[i] = d->offset;
+    x->err[i] = d->err;
+    x->n++;
+    if (i == 0) {
+        samsa_record r = { .topic = x->topic, .partition = 0, .value = "C",
+                           .value_len = 1, .timestamp_ms = -1 };
+        assert_int_equal(samsa_produce(x->c, &r, (void *)(uintptr_t)2, 0), 0);
+    }
+}
+
+static void test_produce_from_callback_keeps_order(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    char topic[128];
+    order_ctx x;
+    samsa_conf *cf;
+    samsa_client *admin;
+    samsa_record r;
+
+    (void)state;
+    st_unique_name(topic, sizeof topic, "hclient", "cborder");
+    admin = st_client(bs, NULL, NULL, NULL);
+    assert_int_equal(samsa_create_topic(admin, topic, 1, 1, NULL, 0, 30000), 0);
+    samsa_client_destroy(admin);
+    memset(&x, 0, sizeof x);
+    x.topic = topic;
+    cf = st_conf_kv(bs, NULL);
+    samsa_conf_set_delivery_cb(cf, order_cb, &x);
+    x.c = st_client_of(cf);
+    /* the topic is new to this client: both wait for its metadata */
+    memset(&r, 0, sizeof r);
+    r.topic = topic;
+    r.partition = 5;
+    r.value = "A";
+    r.value_len = 1;
+    r.timestamp_ms = -1;
+    assert_int_equal(samsa_produce(x.c, &r, (void *)(uintptr_t)0, 0), 0);
+    r.partition = 0;
+    r.value = "B";
+    assert_int_equal(samsa_produce(x.c, &r, (void *)(uintptr_t)1, 0), 0);
+    assert_int_equal(samsa_flush(x.c, 30000), 0);
+    assert_int_equal(x.n, 3);
+    assert_int_equal(x.err[0], SAMSA_ERR_UNKNOWN_PARTITION);
+    assert_int_equal(x.err[1], 0);
+    assert_int_equal(x.err[2], 0);
+    assert_true(x.off[1] < x.off[2]);
+    samsa_client_destroy(x.c);
+}
+
+/* Large requests written through a small socket send buffer: the
+ * batches go out by reference (no copy into the connection), resumed
+ * after every partial write; kcat sees every record intact, in order. */
+static void test_big_requests_partial_writes(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    char topic[128];
+    dstate s;
+    samsa_client *c;
+
+    (void)state;
+    st_unique_name(topic, sizeof topic, "hclient", "partial");
+    dstate_init(&s, NBIG);
+    c = st_client(bs, dcb, &s, "batch.size", "1000000", "linger.ms", "20",
+                  "socket.send.buffer.bytes", "4096", NULL);
+    assert_int_equal(samsa_create_topic(c, topic, 6, 1, NULL, 0, 30000), 0);
+    produce_keyed(c, topic, NBIG, true);
+    assert_int_equal(samsa_flush(c, 60000), 0);
+    assert_int_equal(s.reports, NBIG);
+    if (s.errors)
+        fail_msg("%zu errors, first %s: %s", s.errors,
+                 samsa_err_name(s.first_err), s.first_errstr);
     verify_topic(topic, NBIG, &s, 6, true);
     samsa_client_destroy(c);
     dstate_free(&s);
@@ -344,9 +402,9 @@ static void test_codecs(void **state)
         char topic[128];
         dstate s;
         samsa_client *c;
-        topic_name(topic, sizeof topic, codecs[k]);
+        st_unique_name(topic, sizeof topic, "hclient", codecs[k]);
         dstate_init(&s, 3000);
-        c = client(bs, &s, "compression.type", codecs[k], "linger.ms", "20", NULL);
+        c = st_client(bs, dcb, &s, "compression.type", codecs[k], "linger.ms", "20", NULL);
         assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
         produce_keyed(c, topic, 3000, k % 2 == 0);
         if (samsa_flush(c, 30000) != 0)
@@ -405,9 +463,9 @@ static void test_background_threads(void **state)
     int i;
 
     (void)state;
-    topic_name(topic, sizeof topic, "bg");
+    st_unique_name(topic, sizeof topic, "hclient", "bg");
     dstate_init(&s, NT * PER);
-    c = client(bs, &s, NULL);
+    c = st_client(bs, dcb, &s, NULL);
     assert_int_equal(samsa_start(c), 0);
     assert_int_equal(samsa_start(c), SAMSA_ERR_STATE);
     assert_int_equal(samsa_poll(c, 0), SAMSA_ERR_STATE);
@@ -472,9 +530,9 @@ static void test_blocking_on_full_buffer(void **state)
         samsa_client *c;
         int i, nt = mode ? NT : 1;
 
-        topic_name(topic, sizeof topic, mode ? "block-bg" : "block-emb");
+        st_unique_name(topic, sizeof topic, "hclient", mode ? "block-bg" : "block-emb");
         dstate_init(&s, NT * PER);
-        c = client(bs, &s, "buffer.memory", "20000", "batch.size", "4000", NULL);
+        c = st_client(bs, dcb, &s, "buffer.memory", "20000", "batch.size", "4000", NULL);
         assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
         if (mode)
             assert_int_equal(samsa_start(c), 0);
@@ -513,8 +571,8 @@ static void test_sync_embedded_and_admin(void **state)
     samsa_client *c;
 
     (void)state;
-    topic_name(topic, sizeof topic, "sync");
-    c = client(bs, NULL, NULL);
+    st_unique_name(topic, sizeof topic, "hclient", "sync");
+    c = st_client(bs, NULL, NULL, NULL);
     assert_int_equal(samsa_describe_cluster(c, &info, br, 8, 10000), 0);
     assert_true(info.nbrokers >= 1);
     assert_true(info.cluster_id[0] != '\0');
@@ -575,7 +633,7 @@ static void test_acks_and_security(void **state)
     int64_t off;
 
     (void)state;
-    topic_name(topic, sizeof topic, "acks");
+    st_unique_name(topic, sizeof topic, "hclient", "acks");
     memset(&r, 0, sizeof r);
     r.topic = topic;
     r.partition = 0;
@@ -583,14 +641,14 @@ static void test_acks_and_security(void **state)
     r.value_len = 1;
     r.timestamp_ms = -1;
     /* acks=1 */
-    c = client(bs, NULL, "acks", "1", "enable.idempotence", "false", NULL);
+    c = st_client(bs, NULL, NULL, "acks", "1", "enable.idempotence", "false", NULL);
     assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
     assert_int_equal(samsa_produce_sync(c, &r, &d, 10000), 0);
     assert_int_equal(d.offset, 0);
     samsa_client_destroy(c);
     /* acks=0: reports come once written, without offsets */
     dstate_init(&s, 100);
-    c = client(bs, &s, "acks", "0", "enable.idempotence", "false", NULL);
+    c = st_client(bs, dcb, &s, "acks", "0", "enable.idempotence", "false", NULL);
     produce_keyed(c, topic, 100, false);
     assert_int_equal(samsa_flush(c, 10000), 0);
     assert_int_equal(s.reports, 100);
@@ -609,7 +667,7 @@ static void test_acks_and_security(void **state)
         samsa_conf_destroy(cf);
     }
     /* everything arrived (acks=0 included, given time to land) */
-    c = client(bs, NULL, NULL);
+    c = st_client(bs, NULL, NULL, NULL);
     for (int i = 0; i < 50; i++) {
         assert_int_equal(samsa_list_offset(c, topic, 0, SAMSA_OFFSET_LATEST,
                                            &off, NULL, 10000), 0);
@@ -621,16 +679,16 @@ static void test_acks_and_security(void **state)
     samsa_client_destroy(c);
 
     if (ssl && ca) {
-        c = client(ssl, NULL, "security.protocol", "SSL", "ssl.ca.location", ca, NULL);
+        c = st_client(ssl, NULL, NULL, "security.protocol", "SSL", "ssl.ca.location", ca, NULL);
         assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
         assert_int_equal(d.offset, 101);
         samsa_client_destroy(c);
     }
     if (sasl_ssl && ca) {
-        c = client(sasl_ssl, NULL, "security.protocol", "SASL_SSL",
-                   "ssl.ca.location", ca, "sasl.mechanism", "SCRAM-SHA-512",
-                   "sasl.username", st_env("SAMSA_TEST_SASL_USER"),
-                   "sasl.password", st_env("SAMSA_TEST_SASL_PASSWORD"), NULL);
+        c = st_client(sasl_ssl, NULL, NULL, "security.protocol", "SASL_SSL",
+                      "ssl.ca.location", ca, "sasl.mechanism", "SCRAM-SHA-512",
+                      "sasl.username", st_env("SAMSA_TEST_SASL_USER"),
+                      "sasl.password", st_env("SAMSA_TEST_SASL_PASSWORD"), NULL);
         assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
         assert_true(d.offset >= 101);
         samsa_client_destroy(c);
@@ -658,14 +716,13 @@ static void test_partitioners_and_log_append_time(void **state)
     samsa_delivery d;
     samsa_record r;
     samsa_client *c;
-    char err[256];
     FILE *f;
     int i, n = 0;
     int64_t before;
 
     (void)state;
-    topic_name(topic, sizeof topic, "crc");
-    c = client(bs, NULL, "partitioner", "consistent_random", NULL);
+    st_unique_name(topic, sizeof topic, "hclient", "crc");
+    c = st_client(bs, NULL, NULL, "partitioner", "consistent_random", NULL);
     assert_int_equal(samsa_create_topic(c, topic, 5, 1, NULL, 0, 30000), 0);
     /* kcat (librdkafka) writes 40 keys with its consistent_random */
     snprintf(cmd, sizeof cmd,
@@ -705,13 +762,10 @@ static void test_partitioners_and_log_append_time(void **state)
     samsa_client_destroy(c);
 
     /* custom partitioner + LogAppendTime */
-    topic_name(topic2, sizeof topic2, "custom");
-    cf = samsa_conf_new(NULL);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
+    st_unique_name(topic2, sizeof topic2, "hclient", "custom");
+    cf = st_conf_kv(bs, NULL);
     samsa_conf_set_partitioner_cb(cf, len_partitioner, NULL);
-    c = samsa_client_new(cf, err, sizeof err);
-    samsa_conf_destroy(cf);
-    assert_non_null(c);
+    c = st_client_of(cf);
     assert_int_equal(samsa_create_topic(c, topic2, 3, 1, cfg, 1, 30000), 0);
     before = (int64_t)time(NULL) * 1000 - 5000;
     for (i = 1; i <= 6; i++) {
@@ -742,8 +796,8 @@ static void test_partitions_added(void **state)
     int i, high = 0;
 
     (void)state;
-    topic_name(topic, sizeof topic, "grow");
-    c = client(bs, NULL, "metadata.max.age.ms", "500", "partitioner", "round_robin", NULL);
+    st_unique_name(topic, sizeof topic, "hclient", "grow");
+    c = st_client(bs, NULL, NULL, "metadata.max.age.ms", "500", "partitioner", "round_robin", NULL);
     assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
     memset(&r, 0, sizeof r);
     r.topic = topic;
@@ -777,9 +831,9 @@ static void test_unknown_topic_no_autocreate(void **state)
     size_t i;
 
     (void)state;
-    topic_name(topic, sizeof topic, "nope");
+    st_unique_name(topic, sizeof topic, "hclient", "nope");
     dstate_init(&s, 10);
-    c = client(bs, &s, "allow.auto.create.topics", "false", NULL);
+    c = st_client(bs, dcb, &s, "allow.auto.create.topics", "false", NULL);
     for (i = 0; i < 10; i++) {
         samsa_record r = { .topic = topic, .partition = -1, .value = "v",
                            .value_len = 1, .timestamp_ms = -1 };
@@ -809,9 +863,9 @@ static void test_too_large(void **state)
 
     (void)state;
     memset(big, 'b', sizeof big);
-    topic_name(topic, sizeof topic, "large");
+    st_unique_name(topic, sizeof topic, "hclient", "large");
     dstate_init(&s, 4);
-    c = client(bs, &s, "message.max.bytes", "10000", NULL);
+    c = st_client(bs, dcb, &s, "message.max.bytes", "10000", NULL);
     memset(&r, 0, sizeof r);
     r.topic = topic;
     r.partition = -1;
@@ -847,10 +901,10 @@ static void test_topic_deleted_mid_run(void **state)
     size_t i, ok = 0;
 
     (void)state;
-    topic_name(topic, sizeof topic, "deleted");
+    st_unique_name(topic, sizeof topic, "hclient", "deleted");
     dstate_init(&s, 2 * N);
-    c = client(bs, &s, "allow.auto.create.topics", "false",
-               "delivery.timeout.ms", "3000", "metadata.max.age.ms", "500", NULL);
+    c = st_client(bs, dcb, &s, "allow.auto.create.topics", "false",
+                  "delivery.timeout.ms", "3000", "metadata.max.age.ms", "500", NULL);
     assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
     produce_keyed(c, topic, N, false);
     assert_int_equal(samsa_flush(c, 20000), 0);
@@ -889,8 +943,8 @@ static void test_unreachable_bootstrap(void **state)
 
     (void)state;
     dstate_init(&s, N);
-    c = client("127.0.0.1:1", &s, "delivery.timeout.ms", "1500",
-               "reconnect.backoff.ms", "20", NULL);
+    c = st_client("127.0.0.1:1", dcb, &s, "delivery.timeout.ms", "1500",
+                  "reconnect.backoff.ms", "20", NULL);
     t0 = time(NULL);
     for (i = 0; i < N; i++) {
         samsa_record r = { .topic = "hclient-unreachable", .partition = -1,
@@ -921,7 +975,7 @@ static void test_destroy_reports_undelivered(void **state)
 
     (void)state;
     dstate_init(&s, N);
-    c = client("127.0.0.1:1", &s, NULL);
+    c = st_client("127.0.0.1:1", dcb, &s, NULL);
     for (i = 0; i < N; i++) {
         samsa_record r = { .topic = "hclient-destroy", .partition = -1,
                            .value = "v", .value_len = 1, .timestamp_ms = -1 };
@@ -944,7 +998,7 @@ static void test_queue_full(void **state)
 
     (void)state;
     dstate_init(&s, 0);
-    c = client("127.0.0.1:1", &s, "buffer.memory", "20000", NULL);
+    c = st_client("127.0.0.1:1", dcb, &s, "buffer.memory", "20000", NULL);
     for (i = 0; i < 100 && rc == 0; i++) {
         samsa_record r = { .topic = "hclient-full", .partition = -1,
                            .value = v, .value_len = sizeof v, .timestamp_ms = -1 };
@@ -976,9 +1030,9 @@ static void test_sasl_wrong_password(void **state)
 
     (void)state;
     dstate_init(&s, N);
-    c = client(bs, &s, "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
-               "PLAIN", "sasl.username", "alice", "sasl.password", "wrong",
-               "delivery.timeout.ms", "20000", NULL);
+    c = st_client(bs, dcb, &s, "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
+                  "PLAIN", "sasl.username", "alice", "sasl.password", "wrong",
+                  "delivery.timeout.ms", "20000", NULL);
     t0 = time(NULL);
     for (i = 0; i < N; i++) {
         samsa_record r = { .topic = "hclient-sasl", .partition = -1,
@@ -1001,9 +1055,9 @@ static void test_sasl_wrong_password(void **state)
 
     /* and the right password works */
     dstate_init(&s, 1);
-    c = client(bs, &s, "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
-               "PLAIN", "sasl.username", st_env("SAMSA_TEST_SASL_USER"),
-               "sasl.password", st_env("SAMSA_TEST_SASL_PASSWORD"), NULL);
+    c = st_client(bs, dcb, &s, "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism",
+                  "PLAIN", "sasl.username", st_env("SAMSA_TEST_SASL_USER"),
+                  "sasl.password", st_env("SAMSA_TEST_SASL_PASSWORD"), NULL);
     {
         samsa_record r = { .topic = "hclient-sasl-ok", .partition = -1,
                            .value = "v", .value_len = 1, .timestamp_ms = -1 };
@@ -1037,10 +1091,10 @@ static void test_oauthbearer(void **state)
     char err[256];
 
     (void)state;
-    c = client(bs, NULL, "security.protocol", "SASL_PLAINTEXT",
-               "sasl.mechanism", "OAUTHBEARER",
-               "enable.sasl.oauthbearer.unsecure.jwt", "true",
-               "sasl.oauthbearer.config", "principal=alice lifeSeconds=600", NULL);
+    c = st_client(bs, NULL, NULL, "security.protocol", "SASL_PLAINTEXT",
+                  "sasl.mechanism", "OAUTHBEARER",
+                  "enable.sasl.oauthbearer.unsecure.jwt", "true",
+                  "sasl.oauthbearer.config", "principal=alice lifeSeconds=600", NULL);
     assert_int_equal(samsa_produce_sync(c, &r, &d, 20000), 0);
     samsa_client_destroy(c);
 
@@ -1068,6 +1122,8 @@ int main(void)
         cmocka_unit_test(test_murmur2_vectors),
         cmocka_unit_test(test_sync_embedded_and_admin),
         cmocka_unit_test(test_produce_100k_keyed),
+        cmocka_unit_test(test_big_requests_partial_writes),
+        cmocka_unit_test(test_produce_from_callback_keeps_order),
         cmocka_unit_test(test_codecs),
         cmocka_unit_test(test_background_threads),
         cmocka_unit_test(test_blocking_on_full_buffer),

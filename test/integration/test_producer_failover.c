@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "samsa_test_client.h"
+#include "samsa_test_cluster.h"
 #include "samsa.h"
 
 #define NKEYS 30
@@ -86,70 +88,15 @@ static void *produce_loop(void *arg)
     return NULL;
 }
 
-static int leader_of(const char *bs, const char *topic, int32_t partition)
-{
-    char cmd[512], line[512];
-    int leader = -1;
-    FILE *f;
-
-    snprintf(cmd, sizeof cmd, "kcat -L -b %s -t %s 2>/dev/null", bs, topic);
-    f = popen(cmd, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        int p, l;
-        if (sscanf(line, " partition %d, leader %d", &p, &l) == 2 && p == partition)
-            leader = l;
-    }
-    pclose(f);
-    return leader;
-}
-
-/* SIGKILL a node (no clean shutdown: in-flight writes are in doubt). */
-static int kill9(int node)
-{
-    const char *sh = st_env("SAMSA_TEST_KAFKA_SH");
-    char cmd[512], line[256];
-    FILE *f;
-    int pid = -1;
-
-    snprintf(cmd, sizeof cmd, "%s --cluster status 2>/dev/null",
-             sh ? sh : "test/broker/kafka.sh");
-    f = popen(cmd, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f)) {
-        int n, p;
-        if (sscanf(line, "node %d: running, pid %d", &n, &p) == 2 && n == node)
-            pid = p;
-    }
-    pclose(f);
-    if (pid <= 0)
-        return -1;
-    snprintf(cmd, sizeof cmd, "kill -9 %d", pid);
-    return system(cmd);
-}
-
-static int harness(const char *verb, int node)
-{
-    const char *sh = st_env("SAMSA_TEST_KAFKA_SH");
-    char cmd[512];
-
-    snprintf(cmd, sizeof cmd, "%s --cluster %s %d >&2",
-             sh ? sh : "test/broker/kafka.sh", verb, node);
-    return system(cmd);
-}
-
 static void failover(bool hard)
 {
     const char *bs = st_require_env("SAMSA_TEST_CLUSTER_BOOTSTRAP");
-    char topic[128], err[256], cmd[512], line[256];
+    char topic[128], cmd[512], line[256];
     fstate s;
     prod pr;
     pthread_t th;
-    samsa_conf *cf;
     samsa_client *c;
-    int leader, rc;
+    int leader;
     size_t i, got = 0;
     long *last;
     int *seen;
@@ -161,34 +108,22 @@ static void failover(bool hard)
     s.offset = malloc(s.cap * sizeof *s.offset);
     for (i = 0; i < s.cap; i++)
         s.offset[i] = -1;
-    snprintf(topic, sizeof topic, "hclient-failover-%d-%ld", (int)getpid(),
-             (long)time(NULL));
-    cf = samsa_conf_new(NULL);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "request.timeout.ms", "5000", err, sizeof err), 0);
-    samsa_conf_set_delivery_cb(cf, dcb, &s);
-    c = samsa_client_new(cf, err, sizeof err);
-    samsa_conf_destroy(cf);
-    assert_non_null(c);
+    st_unique_name(topic, sizeof topic, "hclient", "failover");
+    c = st_client(bs, dcb, &s, "request.timeout.ms", "5000", NULL);
     assert_int_equal(samsa_start(c), 0);
     assert_int_equal(samsa_create_topic(c, topic, 3, 3, NULL, 0, 30000), 0);
-    sleep(1);
-    leader = leader_of(bs, topic, 0);
-    assert_true(leader >= 1 && leader <= 3);
-    print_message("partition 0 leader: node %d\n", leader);
+    leader = st_cluster_leader(bs, topic, 0);
 
     memset(&pr, 0, sizeof pr);
     pr.c = c;
     pr.topic = topic;
     assert_int_equal(pthread_create(&th, NULL, produce_loop, &pr), 0);
     sleep(3);
-    rc = hard ? kill9(leader) : harness("stop-node", leader);
-    assert_int_equal(rc, 0);
+    st_cluster_stop(leader, hard);
     print_message("node %d %s after %zu messages\n", leader,
                   hard ? "killed (SIGKILL)" : "stopped", pr.sent);
     sleep(5);
-    rc = harness("start-node", leader);
-    assert_int_equal(rc, 0);
+    st_cluster_start(leader);
     print_message("node %d started again after %zu messages\n", leader, pr.sent);
     sleep(3);
     pr.stop = true;

@@ -138,6 +138,8 @@ typedef struct ctx {
     int nkeys, nparts;
     samsa_queue *q;
     int run_result;
+    bool batch;                 /* queue_new makes a batch-handler queue */
+    _Atomic int batches;
 } ctx;
 
 static void ctx_init(ctx *x, int n)
@@ -217,6 +219,25 @@ static samsa_queue_result handler(void *opaque, samsa_queue_job *job)
     return SAMSA_QUEUE_OK;
 }
 
+/* Batch handler: every message OK, counted as the single handler does. */
+static samsa_queue_result batch_handler(void *opaque, samsa_queue_job *job)
+{
+    ctx *x = opaque;
+    size_t k, n = samsa_queue_job_count(job);
+
+    atomic_fetch_add(&x->batches, 1);
+    for (k = 0; k < n; k++) {
+        int i = value_index(samsa_queue_job_message(job, k));
+
+        if (i < 0 || i >= x->n)
+            return SAMSA_QUEUE_FAIL;
+        atomic_fetch_add(&x->attempts[i], 1);
+        atomic_fetch_add(&x->seen[i], 1);
+        atomic_fetch_add(&x->ok_total, 1);
+    }
+    return SAMSA_QUEUE_OK;
+}
+
 static void on_dlq(void *opaque, const samsa_queue_event *ev)
 {
     ctx *x = opaque;
@@ -258,7 +279,8 @@ static samsa_queue *queue_new(ctx *x, const char *topic, const char *const *kv)
     for (; kv && kv[0]; kv += 2)
         if (samsa_queue_conf_set(qc, kv[0], kv[1], err, sizeof err) != 0)
             fail_msg("conf %s: %s", kv[0], err);
-    q = samsa_queue_new(qc, handler, NULL, x, err, sizeof err);
+    q = x->batch ? samsa_queue_new(qc, NULL, batch_handler, x, err, sizeof err)
+                 : samsa_queue_new(qc, handler, NULL, x, err, sizeof err);
     if (!q)
         fail_msg("queue: %s", err);
     samsa_queue_conf_destroy(qc);
@@ -773,24 +795,29 @@ static void test_rebalance(void **state)
 }
 
 /* A new owner skips what the previous one finished above its frontier. */
-static void test_commit_metadata(void **state)
+/* The first owner stops while v0 is still running with v1..v49 done; the
+ * next owner (single-message or batch handler) runs only v0. */
+static void commit_metadata_run(bool batch)
 {
     const char *kv[] = { "queue.workers", "4", "queue.ordering", "none",
                          "queue.commit.metadata", "true", "queue.commit.interval.ms", "100",
-                         "queue.shutdown.timeout.ms", "300", NULL };
+                         "queue.shutdown.timeout.ms", "300", "queue.batch.max.messages", "50",
+                         NULL };
+    const char *kv_a[] = { "queue.workers", "4", "queue.ordering", "none",
+                           "queue.commit.metadata", "true", "queue.commit.interval.ms", "100",
+                           "queue.shutdown.timeout.ms", "300", NULL };
     char topic[128];
     ctx a, b;
     int i, n = 50;
-    (void)state;
 
     bootstrap();
-    name_of(topic, sizeof topic, "meta");
+    name_of(topic, sizeof topic, batch ? "metab" : "meta");
     make_topic(topic, 1, n, 5);
     setenv("HQ_SAME_GROUP", "1", 1);
     ctx_init(&a, n);
     a.slow = 0;
     a.slow_us = 3000000; /* v0 is still running when A stops */
-    queue_new(&a, topic, kv);
+    queue_new(&a, topic, kv_a);
     target_ok = n - 1;
     target_dlq = 0;
     run_until(&a, reached, 60000);
@@ -799,7 +826,8 @@ static void test_commit_metadata(void **state)
     samsa_queue_destroy(a.q);
 
     ctx_init(&b, n);
-    queue_new(&b, topic, kv);
+    b.batch = batch;
+    queue_new(&b, topic, batch ? kv : kv_a);
     target_ok = 1;
     run_until(&b, reached, 60000);
     usleep(200000);
@@ -807,10 +835,25 @@ static void test_commit_metadata(void **state)
     assert_int_equal(atomic_load(&b.seen[0]), 1);
     for (i = 1; i < n; i++)
         if (atomic_load(&b.attempts[i]))
-            fail_msg("v%d was done by the first owner but handled again", i);
+            fail_msg("v%d was done by the first owner but handled again%s", i,
+                     batch ? " (batch handler)" : "");
+    if (batch)
+        assert_true(atomic_load(&b.batches) >= 1);
     samsa_queue_destroy(b.q);
     ctx_free(&a);
     ctx_free(&b);
+}
+
+static void test_commit_metadata(void **state)
+{
+    (void)state;
+    commit_metadata_run(false);
+}
+
+static void test_commit_metadata_batch(void **state)
+{
+    (void)state;
+    commit_metadata_run(true);
 }
 
 /* queue.on.exhausted=block keeps the lane blocked (visible in the stats)
@@ -1117,6 +1160,7 @@ int main(void)
         cmocka_unit_test(test_rebalance),
         cmocka_unit_test(test_batch_pipeline_tracing),
         cmocka_unit_test(test_commit_metadata),
+        cmocka_unit_test(test_commit_metadata_batch),
         cmocka_unit_test(test_exhausted_block_stop),
         cmocka_unit_test(test_late_result_dropped),
     };

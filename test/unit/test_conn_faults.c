@@ -48,6 +48,7 @@ enum scenario {
     S_WRONG_CORR,       /* user request answered with another id */
     S_SILENT,           /* user request never answered */
     S_CLOSE_MID,        /* half a response, then close */
+    S_STALL_MID,        /* half a response, then nothing (socket open) */
     S_CLOSE_HANDSHAKE,  /* close after reading ApiVersions */
     S_SILENT_HANDSHAKE, /* never answer ApiVersions */
     S_COUNT_INFLIGHT,   /* answer only after 2 requests are outstanding */
@@ -227,6 +228,9 @@ static void serve_conn(server *s, int fd)
         case S_CLOSE_MID:
             send_raw(fd, "\0\0\0\x64\0\0\0\2abcdef", 14);
             return;
+        case S_STALL_MID:
+            send_raw(fd, "\0\0\0\x64\0\0\0\2abcdef", 14);
+            break;
         case S_TRICKLE: {
             enum { N = 4000 }; /* under SP_API_VERSIONS_MAX_ENTRIES */
             static sp_api_version_range big[N];
@@ -403,6 +407,35 @@ static void cfg_fast(sn_conn_config *cfg, tctx *t)
     cfg->state_opaque = t;
 }
 
+/* t zeroed, *cfg the fast configuration reporting to t, and a server
+ * playing sc. */
+static server *serve(enum scenario sc, tctx *t, sn_conn_config *cfg)
+{
+    memset(t, 0, sizeof *t);
+    cfg_fast(cfg, t);
+    return server_start(sc);
+}
+
+/* A loop on alloc (NULL: the default) with one connection to host:port. */
+static sn_conn *connect_to(const samsa_allocator *alloc, const char *host, int port,
+                           const sn_conn_config *cfg, sn_loop **loop)
+{
+    sn_conn *c;
+    char eb[128];
+
+    assert_int_equal(sn_loop_new(alloc, loop), 0);
+    assert_int_equal(sn_conn_new(*loop, host, port, cfg, &c, eb, sizeof eb), 0);
+    return c;
+}
+
+/* Destroy c, free its loop, stop the server. */
+static void finish(sn_conn *c, sn_loop *loop, server *s)
+{
+    sn_conn_destroy(c);
+    sn_loop_free(loop);
+    server_stop(s);
+}
+
 static void poll_for(sn_loop *loop, int *v, int want, int ms)
 {
     int64_t end = now_ms() + ms;
@@ -422,15 +455,11 @@ static void run_fault(enum scenario sc, int want_err, const char *want_text)
     sn_conn_config cfg;
     tctx t;
     sn_request q;
-    char eb[128];
     int64_t start;
 
-    memset(&t, 0, sizeof t);
-    s = server_start(sc);
     st_fail_alloc_init(&fa, 0);
-    cfg_fast(&cfg, &t);
-    assert_int_equal(sn_loop_new(&fa.alloc, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    s = serve(sc, &t, &cfg);
+    c = connect_to(&fa.alloc, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&t);
     start = now_ms();
     assert_int_equal(sn_conn_send(c, &q), 0);
@@ -480,16 +509,12 @@ static void test_request_timeout(void **state)
     sn_conn_config cfg;
     tctx t, t2;
     sn_request q;
-    char eb[128];
     int64_t start;
     (void)state;
 
-    memset(&t, 0, sizeof t);
     memset(&t2, 0, sizeof t2);
-    s = server_start(S_SILENT);
-    cfg_fast(&cfg, &t);
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    s = serve(S_SILENT, &t, &cfg);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&t);
     q.timeout_ms = 250;
     assert_int_equal(sn_conn_send(c, &q), 0);
@@ -505,9 +530,7 @@ static void test_request_timeout(void **state)
     assert_true(now_ms() - start >= 150);
     assert_true(now_ms() - start < 1500);
     assert_non_null(strstr(t.errstr, "timed out"));
-    sn_conn_destroy(c);
-    sn_loop_free(loop);
-    server_stop(s);
+    finish(c, loop, s);
 }
 
 static void test_closed_port(void **state)
@@ -517,7 +540,6 @@ static void test_closed_port(void **state)
     sn_conn_config cfg;
     tctx t;
     sn_request q;
-    char eb[128];
     int port, fd;
     struct sockaddr_in a;
     socklen_t al = sizeof a;
@@ -535,8 +557,7 @@ static void test_closed_port(void **state)
 
     memset(&t, 0, sizeof t);
     cfg_fast(&cfg, &t);
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", port, &cfg, &loop);
     q = av_req(&t);
     assert_int_equal(sn_conn_send(c, &q), 0);
     poll_for(loop, &t.calls, 1, 3000);
@@ -574,17 +595,13 @@ static void test_destroy_states(void **state)
         sn_conn_config cfg;
         tctx t;
         sn_request q;
-        char eb[128];
         int k;
 
-        memset(&t, 0, sizeof t);
-        s = server_start(cases[i].sc);
         st_fail_alloc_init(&fa, 0);
-        cfg_fast(&cfg, &t);
+        s = serve(cases[i].sc, &t, &cfg);
         cfg.request_timeout_ms = 5000;
         cfg.setup_timeout_ms = cfg.setup_timeout_max_ms = 5000;
-        assert_int_equal(sn_loop_new(&fa.alloc, &loop), 0);
-        assert_int_equal(sn_conn_new(loop, cases[i].host, s->port, &cfg, &c, eb, sizeof eb), 0);
+        c = connect_to(&fa.alloc, cases[i].host, s->port, &cfg, &loop);
         q = av_req(&t);
         assert_int_equal(sn_conn_send(c, &q), 0);
         for (k = 0; k < cases[i].polls; k++)
@@ -612,16 +629,12 @@ static void test_destroy_from_callback(void **state)
     sn_conn_config cfg;
     tctx t, t2;
     sn_request q;
-    char eb[128];
     (void)state;
 
-    memset(&t, 0, sizeof t);
     memset(&t2, 0, sizeof t2);
-    s = server_start(S_ECHO);
-    cfg_fast(&cfg, &t);
+    s = serve(S_ECHO, &t, &cfg);
     cfg.max_in_flight = 1;
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     t.destroy_me = c;
     q = av_req(&t);
     assert_int_equal(sn_conn_send(c, &q), 0);
@@ -646,18 +659,14 @@ static void test_noresp_and_inflight_limit(void **state)
     sn_conn_config cfg;
     tctx t, tn;
     sn_request q;
-    char eb[128];
     int i;
     (void)state;
 
-    memset(&t, 0, sizeof t);
     memset(&tn, 0, sizeof tn);
-    s = server_start(S_COUNT_INFLIGHT);
-    cfg_fast(&cfg, &t);
+    s = serve(S_COUNT_INFLIGHT, &t, &cfg);
     cfg.max_in_flight = 2;
     cfg.request_timeout_ms = 3000;
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     for (i = 0; i < 6; i++) {
         q = av_req(&t);
         assert_int_equal(sn_conn_send(c, &q), 0);
@@ -687,9 +696,7 @@ static void test_noresp_and_inflight_limit(void **state)
         assert_int_equal(v, 4);
         assert_int_equal(sn_conn_api_version(c, 1, &v), SAMSA_ERR_NO_COMMON_VERSION);
     }
-    sn_conn_destroy(c);
-    sn_loop_free(loop);
-    server_stop(s);
+    finish(c, loop, s);
 }
 
 static size_t trickle_len;
@@ -720,15 +727,11 @@ static void test_partial_reads(void **state)
     sn_conn_config cfg;
     tctx t;
     sn_request q;
-    char eb[128];
     (void)state;
 
-    memset(&t, 0, sizeof t);
-    s = server_start(S_TRICKLE);
-    cfg_fast(&cfg, &t);
+    s = serve(S_TRICKLE, &t, &cfg);
     cfg.request_timeout_ms = 10000;
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&t);
     q.cb = trickle_cb;
     assert_int_equal(sn_conn_send(c, &q), 0);
@@ -736,10 +739,84 @@ static void test_partial_reads(void **state)
     assert_int_equal(t.calls, 1);
     assert_int_equal(t.err, 0);
     assert_int_equal(trickle_len, 2 + 4 + 4000 * 6);
-    sn_conn_destroy(c);
-    sn_loop_free(loop);
-    server_stop(s);
+    finish(c, loop, s);
 }
+
+/* A requester-supplied response buffer (sn_request.frame_alloc): the
+ * callback gets the body inside it and owns it on success; net frees it
+ * with frame_free when the connection drops mid-response. */
+static int frame_allocs, frame_frees;
+static uint8_t *frame_buf;
+static size_t frame_size;
+
+static uint8_t *frame_alloc_fn(void *opaque, size_t size)
+{
+    (void)opaque;
+    frame_allocs++;
+    frame_buf = malloc(size);
+    frame_size = size;
+    return frame_buf;
+}
+
+static void frame_free_fn(uint8_t *buf)
+{
+    assert_ptr_equal(buf, frame_buf);
+    frame_frees++;
+    free(buf);
+}
+
+static void frame_cb(void *opaque, int err, const uint8_t *body, size_t len)
+{
+    tctx *t = opaque;
+
+    t->calls++;
+    t->err = err;
+    if (err) {
+        /* net released a partly read frame before this callback */
+        assert_int_equal(frame_frees, frame_allocs);
+        return;
+    }
+    /* body lies inside the frame, after correlation id and header */
+    assert_true(body >= frame_buf + 4);
+    assert_true(body + len == frame_buf + frame_size);
+    free(frame_buf); /* ours now */
+}
+
+static void run_frame(enum scenario sc, int want_err, int want_frees,
+                      int timeout_ms)
+{
+    server *s;
+    sn_loop *loop;
+    sn_conn *c;
+    sn_conn_config cfg;
+    tctx t;
+    sn_request q;
+
+    frame_allocs = frame_frees = 0;
+    s = serve(sc, &t, &cfg);
+    cfg.request_timeout_ms = 10000;
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
+    q = av_req(&t);
+    q.cb = frame_cb;
+    q.frame_alloc = frame_alloc_fn;
+    assert_int_equal(sn_conn_send(c, &q), SAMSA_ERR_INVALID_ARG); /* no free */
+    q.frame_free = frame_free_fn;
+    q.timeout_ms = timeout_ms;
+    assert_int_equal(sn_conn_send(c, &q), 0);
+    poll_for(loop, &t.calls, 1, 10000);
+    assert_int_equal(t.calls, 1);
+    assert_int_equal(t.err, want_err);
+    assert_int_equal(frame_allocs, 1);
+    assert_int_equal(frame_frees, want_frees);
+    finish(c, loop, s);
+}
+
+static void test_frame_alloc_ok(void **state) { (void)state; run_frame(S_TRICKLE, 0, 0, 0); }
+static void test_frame_alloc_drop(void **state) { (void)state; run_frame(S_CLOSE_MID, SAMSA_ERR_TRANSPORT, 1, 0); }
+/* the request times out with its frame half read: the frame is freed
+ * before the TIMED_OUT callback, as on a drop (the timeout path once
+ * called back first and freed the frame when closing the connection) */
+static void test_frame_alloc_timeout(void **state) { (void)state; run_frame(S_STALL_MID, SAMSA_ERR_TIMED_OUT, 1, 300); }
 
 /* State callback that sends a new request (first drop) or destroys the
  * connection (second drop). */
@@ -775,7 +852,6 @@ static void test_calls_from_state_callback(void **state)
     sn_conn_config cfg;
     drop_ctx d;
     sn_request q;
-    char eb[128];
     (void)state;
 
     memset(&d, 0, sizeof d);
@@ -783,8 +859,7 @@ static void test_calls_from_state_callback(void **state)
     cfg_fast(&cfg, NULL);
     cfg.state_cb = drop_state_cb;
     cfg.state_opaque = &d;
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &d.c, eb, sizeof eb), 0);
+    d.c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&d.first);
     assert_int_equal(sn_conn_send(d.c, &q), 0);
     poll_for(loop, &d.second.calls, 1, 3000);
@@ -813,21 +888,17 @@ static void test_sasl_reauthentication(void **state)
     sn_conn_config cfg;
     tctx t, t2;
     sn_request q;
-    char eb[128];
     int64_t end;
     (void)state;
 
-    memset(&t, 0, sizeof t);
     memset(&t2, 0, sizeof t2);
-    s = server_start(S_SASL_REAUTH);
-    cfg_fast(&cfg, &t);
+    s = serve(S_SASL_REAUTH, &t, &cfg);
     cfg.request_timeout_ms = 2000;
     cfg.security = SN_SEC_SASL_PLAINTEXT;
     cfg.sasl.mechanism = "PLAIN";
     cfg.sasl.username = "u";
     cfg.sasl.password = "p";
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&t);
     assert_int_equal(sn_conn_send(c, &q), 0);
     poll_for(loop, &t.calls, 1, 3000);
@@ -851,9 +922,7 @@ static void test_sasl_reauthentication(void **state)
     assert_int_equal(t.down, 0);
     assert_int_equal(t2.err, 0);
     assert_int_equal(sn_conn_get_state(c), SN_CONN_READY);
-    sn_conn_destroy(c);
-    sn_loop_free(loop);
-    server_stop(s);
+    finish(c, loop, s);
 }
 
 /* requests much larger than the socket buffers: partial writes, EPOLLOUT,
@@ -867,20 +936,16 @@ static void test_partial_writes(void **state)
     sn_conn_config cfg;
     tctx t, tn, t2;
     sn_request q;
-    char eb[128];
     uint8_t *body = calloc(1, BIG);
     (void)state;
 
-    memset(&t, 0, sizeof t);
     memset(&tn, 0, sizeof tn);
     memset(&t2, 0, sizeof t2);
     slow_reads = 1;
-    s = server_start(S_ECHO);
-    cfg_fast(&cfg, &t);
+    s = serve(S_ECHO, &t, &cfg);
     cfg.request_timeout_ms = 20000;
     cfg.send_buffer_bytes = 65536;
-    assert_int_equal(sn_loop_new(NULL, &loop), 0);
-    assert_int_equal(sn_conn_new(loop, "127.0.0.1", s->port, &cfg, &c, eb, sizeof eb), 0);
+    c = connect_to(NULL, "127.0.0.1", s->port, &cfg, &loop);
     q = av_req(&t);
     assert_int_equal(sn_conn_send(c, &q), 0);
     poll_for(loop, &t.calls, 1, 3000);
@@ -929,9 +994,7 @@ static void test_partial_writes(void **state)
         assert_int_equal(sn_conn_pending(c), 0);
     }
     assert_int_equal(t.down, 0);
-    sn_conn_destroy(c);
-    sn_loop_free(loop);
-    server_stop(s);
+    finish(c, loop, s);
     slow_reads = 0;
     free(body);
 }
@@ -1007,6 +1070,9 @@ int main(void)
         cmocka_unit_test(test_destroy_from_callback),
         cmocka_unit_test(test_noresp_and_inflight_limit),
         cmocka_unit_test(test_partial_reads),
+        cmocka_unit_test(test_frame_alloc_ok),
+        cmocka_unit_test(test_frame_alloc_drop),
+        cmocka_unit_test(test_frame_alloc_timeout),
         cmocka_unit_test(test_calls_from_state_callback),
         cmocka_unit_test(test_sasl_reauthentication),
         cmocka_unit_test(test_partial_writes),

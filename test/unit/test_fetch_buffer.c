@@ -1,7 +1,8 @@
 /*
  * Refcounted fetch buffers and the prefetch budget: charging, the wake on
  * crossing below the limit (once), parent references of decompressed
- * buffers, release from another thread, allocation failures.
+ * buffers, release from another thread, allocation failures, the spare
+ * buffer kept for the next big response.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -130,6 +131,59 @@ static void test_release_from_threads(void **state)
     free(refs);
 }
 
+/* A released big buffer is reused by the next one that fits (no new
+ * allocation), charged by its capacity; a small or too big request does
+ * not take it; fini frees it (ASan and the counting allocator see no
+ * leak). */
+static void test_spare(void **state)
+{
+    st_fail_alloc fa;
+    sc_prefetch pf;
+    sc_fetch_buf *a, *b, *c;
+    size_t big = SC_SPARE_MIN * 4;
+    uint8_t *mem;
+    (void)state;
+
+    st_fail_alloc_init(&fa, 0);
+    sc_prefetch_init(&pf, big * 4, NULL, NULL);
+    sc_prefetch_keep_spare(&pf);
+    a = sc_fetch_buf_new(&fa.alloc, &pf, big);
+    assert_non_null(a);
+    mem = a->data;
+    memset(a->data, 1, big);
+    sc_fetch_buf_unref(a);
+    assert_int_equal(sc_prefetch_used(&pf), 0);
+    assert_int_equal(fa.live, 1); /* kept */
+    /* too small for it: a new one, the spare stays */
+    c = sc_fetch_buf_new(&fa.alloc, &pf, 100);
+    assert_non_null(c);
+    assert_int_equal(fa.live, 2);
+    sc_fetch_buf_unref(c);
+    /* fits: the same memory, charged by its capacity */
+    b = sc_fetch_buf_new(&fa.alloc, &pf, big - 10);
+    assert_non_null(b);
+    assert_ptr_equal(b->data, mem);
+    assert_int_equal(b->len, big - 10);
+    assert_int_equal(sc_prefetch_used(&pf), big);
+    assert_int_equal(fa.live, 1);
+    /* a second big one while b lives: newly allocated; both released, one
+     * is kept and the other freed */
+    c = sc_fetch_buf_new(&fa.alloc, &pf, big);
+    assert_non_null(c);
+    assert_int_equal(fa.live, 2);
+    sc_fetch_buf_unref(b);
+    sc_fetch_buf_unref(c);
+    assert_int_equal(fa.live, 1);
+    assert_int_equal(sc_prefetch_used(&pf), 0);
+    /* bigger than the spare: the spare goes, a new one comes */
+    c = sc_fetch_buf_new(&fa.alloc, &pf, big * 2);
+    assert_non_null(c);
+    assert_int_equal(fa.live, 1);
+    sc_fetch_buf_unref(c);
+    sc_prefetch_fini(&pf);
+    assert_int_equal(fa.live, 0);
+}
+
 static void test_allocation_failure(void **state)
 {
     st_fail_alloc fa;
@@ -164,6 +218,7 @@ int main(void)
         cmocka_unit_test(test_adopted_child_holds_parent),
         cmocka_unit_test(test_release_from_threads),
         cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_spare),
     };
     return cmocka_run_group_tests_name("fetch_buffer", tests, NULL, NULL);
 }

@@ -52,6 +52,12 @@ static void add_batch(sp_writer *w, int64_t base, int n, int codec,
                                              pid >= 0 ? 0 : -1, &scratch_w), 0);
 }
 
+/* add_batch without compression or producer id. */
+static void add_plain(sp_writer *w, int64_t base, int n)
+{
+    add_batch(w, base, n, SP_CODEC_NONE, -1, 0, 0);
+}
+
 /* A transaction marker (control batch with one record). */
 static void add_marker(sp_writer *w, int64_t offset, int64_t pid, int type)
 {
@@ -169,6 +175,14 @@ static int fx_parse(fixture *fx, int64_t fetch_offset)
                           on_rec, &fx->s, &fx->res);
 }
 
+/* fx_init and a parse from offset 0 that returns 0 (the result is in
+ * fx->res). */
+static void fx_run(fixture *fx, const sp_writer *w, size_t len)
+{
+    fx_init(fx, w, len);
+    assert_int_equal(fx_parse(fx, 0), 0);
+}
+
 /* Release everything: the budget must come back to zero. */
 static void fx_done(fixture *fx)
 {
@@ -184,19 +198,24 @@ static void setup_scratch(void)
     sp_writer_init(&scratch_w, NULL, 1 << 22);
 }
 
+/* A fresh scratch writer and an empty log in w. */
+static void log_begin(sp_writer *w)
+{
+    setup_scratch();
+    sp_writer_init(w, NULL, 1 << 20);
+}
+
 static void test_plain_batches(void **state)
 {
     sp_writer w;
     fixture fx;
     (void)state;
 
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
+    log_begin(&w);
     add_batch(&w, 0, 3, SP_CODEC_NONE, -1, 0, 5);
     add_batch(&w, 3, 2, SP_CODEC_NONE, -1, 0, 6);
     add_batch(&w, 5, 4, SP_CODEC_NONE, -1, 0, 6);
-    fx_init(&fx, &w, w.len);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, w.len);
     assert_int_equal(fx.res.err, 0);
     assert_int_equal(fx.s.n, 9);
     assert_int_equal(fx.s.off[8], 8);
@@ -293,13 +312,13 @@ static void build_txn_log(sp_writer *w)
     add_marker(w, 2, 1, SP_CONTROL_COMMIT);
     add_batch(w, 3, 2, SP_CODEC_LZ4, 2, T, 0);
     add_batch(w, 5, 1, SP_CODEC_NONE, 1, T, 0);
-    add_batch(w, 6, 1, SP_CODEC_NONE, -1, 0, 0);
+    add_plain(w, 6, 1);
     add_marker(w, 7, 2, SP_CONTROL_ABORT);
     add_batch(w, 8, 2, SP_CODEC_NONE, 3, T, 0);
     add_marker(w, 10, 3, SP_CONTROL_ABORT);
     add_batch(w, 11, 2, SP_CODEC_NONE, 3, T, 0);
     add_marker(w, 13, 3, SP_CONTROL_COMMIT);
-    add_batch(w, 14, 1, SP_CODEC_NONE, -1, 0, 0);
+    add_plain(w, 14, 1);
 }
 
 static void test_read_committed(void **state)
@@ -313,13 +332,11 @@ static void test_read_committed(void **state)
 
     if (!sp_codec_available(SP_CODEC_LZ4))
         skip();
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
+    log_begin(&w);
     build_txn_log(&w);
 
     /* read_uncommitted: every data record, markers hidden */
-    fx_init(&fx, &w, w.len);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, w.len);
     assert_int_equal(fx.s.n, 11);
     for (i = 0; i < 11; i++)
         assert_int_equal(fx.s.off[i], uncommitted[i]);
@@ -370,15 +387,13 @@ static void test_partial_batches(void **state)
     size_t first;
     (void)state;
 
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
-    add_batch(&w, 0, 3, SP_CODEC_NONE, -1, 0, 0);
+    log_begin(&w);
+    add_plain(&w, 0, 3);
     first = w.len;
-    add_batch(&w, 3, 3, SP_CODEC_NONE, -1, 0, 0);
+    add_plain(&w, 3, 3);
 
     /* cut in the middle of the second batch */
-    fx_init(&fx, &w, w.len - 5);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, w.len - 5);
     assert_int_equal(fx.res.err, 0);
     assert_true(fx.res.incomplete);
     assert_false(fx.res.too_large);
@@ -387,8 +402,7 @@ static void test_partial_batches(void **state)
     fx_done(&fx);
 
     /* not even the first batch is whole: report its size */
-    fx_init(&fx, &w, first - 1);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, first - 1);
     assert_true(fx.res.incomplete);
     assert_true(fx.res.too_large);
     assert_int_equal(fx.res.first_batch_size, first);
@@ -396,8 +410,7 @@ static void test_partial_batches(void **state)
     fx_done(&fx);
 
     /* only 7 bytes: size unknown */
-    fx_init(&fx, &w, 7);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, 7);
     assert_true(fx.res.too_large);
     assert_int_equal(fx.res.first_batch_size, 0);
     fx_done(&fx);
@@ -411,17 +424,15 @@ static void test_corruption(void **state)
     size_t first;
     (void)state;
 
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
-    add_batch(&w, 0, 3, SP_CODEC_NONE, -1, 0, 0);
+    log_begin(&w);
+    add_plain(&w, 0, 3);
     first = w.len;
-    add_batch(&w, 3, 3, SP_CODEC_NONE, -1, 0, 0);
-    add_batch(&w, 6, 3, SP_CODEC_NONE, -1, 0, 0);
+    add_plain(&w, 3, 3);
+    add_plain(&w, 6, 3);
     w.buf[w.len - 1] ^= 0x01; /* a header value byte of the third batch */
     w.buf[first + 17] ^= 0x01; /* the second batch's stored CRC */
 
-    fx_init(&fx, &w, w.len);
-    assert_int_equal(fx_parse(&fx, 0), 0);
+    fx_run(&fx, &w, w.len);
     assert_int_equal(fx.res.err, SAMSA_ERR_CRC_MISMATCH);
     assert_int_equal(fx.res.err_offset, 3);
     assert_true(strlen(fx.res.errmsg) > 0);
@@ -447,9 +458,8 @@ static void test_decompress_cap_and_stop(void **state)
 
     if (!sp_codec_available(SP_CODEC_GZIP))
         skip();
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
-    add_batch(&w, 0, 2, SP_CODEC_NONE, -1, 0, 0);
+    log_begin(&w);
+    add_plain(&w, 0, 2);
     add_batch(&w, 2, 50, SP_CODEC_GZIP, -1, 0, 0);
 
     fx_init(&fx, &w, w.len);
@@ -483,8 +493,7 @@ static void test_budget_stop(void **state)
 
     if (!sp_codec_available(SP_CODEC_ZSTD))
         skip();
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
+    log_begin(&w);
     add_batch(&w, 0, 40, SP_CODEC_ZSTD, -1, 0, 0);
     first = w.len;
     add_batch(&w, 40, 40, SP_CODEC_ZSTD, -1, 0, 0);
@@ -530,11 +539,10 @@ static void test_guard_page(void **state)
     size_t cut, first;
     (void)state;
 
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
-    add_batch(&w, 0, 4, SP_CODEC_NONE, -1, 0, 0);
+    log_begin(&w);
+    add_plain(&w, 0, 4);
     first = w.len;
-    add_batch(&w, 4, 4, SP_CODEC_NONE, -1, 0, 0);
+    add_plain(&w, 4, 4);
     for (cut = 1; cut <= w.len; cut++) {
         fx_init(&fx, &w, 0);
         g = st_guard_copy(w.buf, cut);
@@ -559,8 +567,7 @@ static void test_allocation_failures(void **state)
 
     if (!sp_codec_available(SP_CODEC_ZSTD))
         skip();
-    setup_scratch();
-    sp_writer_init(&w, NULL, 1 << 20);
+    log_begin(&w);
     add_batch(&w, 0, 4, SP_CODEC_ZSTD, 7, SP_BATCH_ATTR_TRANSACTIONAL, 0);
     add_marker(&w, 4, 7, SP_CONTROL_COMMIT);
     add_batch(&w, 5, 4, SP_CODEC_ZSTD, -1, 0, 0);

@@ -156,6 +156,52 @@ static void test_leader_from_produce(void **state)
     sc_md_free(&md);
 }
 
+/* A creation failure: a final error with a detail, until the next answer. */
+static void test_topic_error_detail(void **state)
+{
+    sc_metadata md;
+    sc_partition_md p[1];
+    const sc_topic_md *t;
+    unsigned ch;
+    (void)state;
+
+    sc_md_init(&md, NULL);
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, SAMSA_ERR_POLICY_VIOLATION,
+                                           "x"), SAMSA_ERR_INVALID_ARG); /* not cached */
+    assert_int_equal(sc_md_update_topic(&md, "new", 3, NULL,
+                                        SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION, false,
+                                        NULL, 0, 1, &ch), 0);
+    t = sc_md_topic(&md, "new", 3);
+    assert_null(t->detail);
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, 0, "x"), SAMSA_ERR_INVALID_ARG);
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, SAMSA_ERR_POLICY_VIOLATION,
+                                           " (no)"), 0);
+    assert_int_equal(t->err, SAMSA_ERR_POLICY_VIOLATION);
+    assert_string_equal(t->detail, " (no)");
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, SAMSA_ERR_POLICY_VIOLATION,
+                                           " (again)"), 0);
+    assert_string_equal(t->detail, " (again)");
+    /* the next answer (still unknown) clears it */
+    assert_int_equal(sc_md_update_topic(&md, "new", 3, NULL,
+                                        SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION, false,
+                                        NULL, 0, 2, &ch), 0);
+    assert_null(t->detail);
+    assert_int_equal(t->err, SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    /* and so does a created topic's */
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, SAMSA_ERR_POLICY_VIOLATION,
+                                           NULL), 0);
+    assert_string_equal(t->detail, "");
+    p[0] = part(0, 1, 0);
+    assert_int_equal(sc_md_update_topic(&md, "new", 3, NULL, 0, false, p, 1, 3, &ch), 0);
+    t = sc_md_topic(&md, "new", 3);
+    assert_null(t->detail);
+    assert_int_equal(t->err, 0);
+    /* freed with the cache (ASan checks) */
+    assert_int_equal(sc_md_set_topic_error(&md, "new", 3, SAMSA_ERR_POLICY_VIOLATION,
+                                           "left"), 0);
+    sc_md_free(&md);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +209,7 @@ int main(void)
         cmocka_unit_test(test_brokers),
         cmocka_unit_test(test_leader_from_produce),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_topic_error_detail),
     };
     return cmocka_run_group_tests_name("metadata", tests, NULL, NULL);
 }

@@ -14,23 +14,15 @@
  * decisions, checked through internal calls on a client with no broker.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "mock_broker.h"
 #include "samsa.h"
-#include "api.h"
-#include "api_versions.h"
-#include "arena.h"
-#include "header.h"
 #include "msg_init_producer_id.h"
 #include "msg_metadata.h"
 #include "msg_produce.h"
@@ -43,10 +35,7 @@
 /* ---------------------------------------------------------- mock broker */
 
 typedef struct mock {
-    int lfd, port;
-    pthread_t th;
-    int stop; /* __atomic */
-    pthread_mutex_t mu;
+    st_mock mb;
     /* producer state for the one partition */
     int16_t cur_epoch;
     int32_t expect;
@@ -78,31 +67,6 @@ typedef struct mock {
     int empty_md;      /* this many with the topic still being created */
     int md_reqs;
 } mock;
-
-static void send_resp(int fd, int16_t key, int16_t ver, int32_t corr,
-                      const sp_msg_desc *d, const void *obj,
-                      const sp_api_versions_resp *av)
-{
-    sp_writer w;
-    size_t fr, off = 0;
-
-    sp_writer_init(&w, NULL, 1 << 20);
-    fr = sp_frame_begin(&w);
-    sp_write_response_header(&w, sp_api_response_header_version(key, ver), corr);
-    if (av)
-        assert_int_equal(sp_api_versions_resp_encode(&w, ver, av), 0);
-    else
-        assert_int_equal(sp_schema_encode(&w, d, ver, obj), 0);
-    sp_frame_end(&w, fr);
-    assert_int_equal(w.err, 0);
-    while (off < w.len) {
-        ssize_t n = send(fd, w.buf + off, w.len - off, MSG_NOSIGNAL);
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    sp_writer_free(&w);
-}
 
 /* Apply one batch under Kafka's rules; returns the error code and sets
  * *base to the first offset. */
@@ -182,266 +146,123 @@ static int16_t apply_batch(mock *m, int req_no, const uint8_t *buf, size_t len,
     return err;
 }
 
-/* Handle one request; false to close the connection. */
-static bool handle(mock *m, int fd, const uint8_t *body, size_t len)
+/* Metadata: the one partition of "t", or (scripted) none yet or no leader. */
+static void answer_metadata(mock *m, const st_mock_req *rq)
 {
-    sp_reader r;
-    sp_request_header h;
-    sp_arena arena;
-    int16_t key, ver;
-    bool keep = true;
-
-    if (len < 4)
-        return false;
-    key = (int16_t)(body[0] << 8 | body[1]);
-    ver = (int16_t)(body[2] << 8 | body[3]);
-    sp_reader_init(&r, body, len);
-    if (sp_read_request_header(&r, sp_api_request_header_version(key, ver), &h))
-        return false;
-    sp_arena_init(&arena, NULL, 1 << 24);
-    pthread_mutex_lock(&m->mu);
-    if (key == 18) { /* ApiVersions */
-        static const sp_api_version_range ranges[] = {
-            { 0, 3, 11 }, { 3, 0, 12 }, { 18, 0, 3 }, { 22, 0, 4 },
-        };
-        sp_api_versions_resp av;
-        memset(&av, 0, sizeof av);
-        av.api_keys.count = 4;
-        av.api_keys.items = (sp_api_version_range *)ranges;
-        av.finalized_features_epoch = -1;
-        send_resp(fd, key, ver, h.correlation_id, NULL, NULL, &av);
-    } else if (key == SP_METADATA_KEY) {
-        sp_metadata_resp mr;
-        sp_metadata_resp_broker br;
-        sp_metadata_resp_topic tp;
-        sp_metadata_resp_partition pp;
-        static int32_t one = 1;
-        memset(&mr, 0, sizeof mr);
-        memset(&br, 0, sizeof br);
-        memset(&tp, 0, sizeof tp);
-        memset(&pp, 0, sizeof pp);
-        br.node_id = 1;
-        br.host = sp_str_of("127.0.0.1");
-        br.port = m->port;
-        br.rack.len = -1;
-        pp.partition_index = 0;
-        pp.leader_id = 1;
-        pp.leader_epoch = 0;
-        if (++m->md_reqs <= m->leaderless_md) {
-            pp.error_code = SAMSA_ERR_LEADER_NOT_AVAILABLE;
-            pp.leader_id = -1;
-        }
-        pp.replica_nodes.count = 1;
-        pp.replica_nodes.items = &one;
-        pp.isr_nodes.count = 1;
-        pp.isr_nodes.items = &one;
-        tp.name = sp_str_of("t");
-        tp.partitions.count = m->md_reqs <= m->empty_md ? 0 : 1;
-        if (tp.partitions.count == 0)
-            tp.error_code = SAMSA_ERR_LEADER_NOT_AVAILABLE;
-        tp.partitions.items = &pp;
-        tp.topic_authorized_operations = INT32_MIN;
-        mr.brokers.count = 1;
-        mr.brokers.items = &br;
-        mr.cluster_id = sp_str_of("mock");
-        mr.controller_id = 1;
-        mr.topics.count = 1;
-        mr.topics.items = &tp;
-        mr.cluster_authorized_operations = INT32_MIN;
-        send_resp(fd, key, ver, h.correlation_id, &sp_msg_metadata_resp, &mr, NULL);
-    } else if (key == 22) { /* InitProducerId */
-        sp_init_producer_id_req q;
-        sp_init_producer_id_resp pr;
-        assert_int_equal(sp_schema_decode(&sp_msg_init_producer_id_req, ver, &q,
-                                          &arena, r.p, (size_t)(r.end - r.p)), 0);
-        m->init_calls++;
-        m->init_pid_sent = q.producer_id;
-        m->init_epoch_sent = q.producer_epoch;
-        memset(&pr, 0, sizeof pr);
-        pr.producer_id = 4242;
-        pr.producer_epoch = (int16_t)(m->init_calls - 1);
-        pr.ongoing_txn_producer_id = -1;
-        pr.ongoing_txn_producer_epoch = -1;
-        send_resp(fd, key, ver, h.correlation_id, &sp_msg_init_producer_id_resp,
-                  &pr, NULL);
-    } else if (key == SP_PRODUCE_KEY) {
-        sp_produce_req q;
-        sp_produce_resp pr;
-        sp_produce_resp_topic rt;
-        sp_produce_resp_partition rp;
-        int req_no = ++m->produce_reqs;
-        if (req_no == m->slow_req)
-            usleep(100 * 1000);
-        if (req_no == m->forget_req)
-            m->cur_epoch = -1;
-        assert_int_equal(sp_schema_decode(&sp_msg_produce_req, ver, &q, &arena,
-                                          r.p, (size_t)(r.end - r.p)), 0);
-        assert_int_equal(q.topic_data.count, 1);
-        assert_int_equal(q.topic_data.items[0].partition_data.count, 1);
-        memset(&rp, 0, sizeof rp);
-        rp.index = 0;
-        rp.log_append_time_ms = -1;
-        rp.log_start_offset = 0;
-        if (m->fail_req && req_no >= m->fail_req &&
-            req_no < m->fail_req + m->fail_count) {
-            rp.error_code = (int16_t)m->fail_err;
-            rp.base_offset = -1;
-        } else {
-            const sp_bytes *rec = &q.topic_data.items[0].partition_data.items[0].records;
-            rp.error_code = apply_batch(m, req_no, rec->ptr, (size_t)rec->len,
-                                        &rp.base_offset);
-        }
-        memset(&rt, 0, sizeof rt);
-        rt.name = q.topic_data.items[0].name;
-        rt.partition_responses.count = 1;
-        rt.partition_responses.items = &rp;
-        memset(&pr, 0, sizeof pr);
-        pr.responses.count = 1;
-        pr.responses.items = &rt;
-        if (req_no == m->drop_req) {
-            keep = false; /* written, answer lost */
-        } else if (req_no == m->garbage_req) {
-            static const uint8_t junk[] = { 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff,
-                                            0x7f, 1, 2, 3, 4 };
-            uint8_t fr[4 + 4 + sizeof junk];
-            uint32_t n = 4 + sizeof junk;
-            fr[0] = (uint8_t)(n >> 24);
-            fr[1] = (uint8_t)(n >> 16);
-            fr[2] = (uint8_t)(n >> 8);
-            fr[3] = (uint8_t)n;
-            fr[4] = (uint8_t)((uint32_t)h.correlation_id >> 24);
-            fr[5] = (uint8_t)((uint32_t)h.correlation_id >> 16);
-            fr[6] = (uint8_t)((uint32_t)h.correlation_id >> 8);
-            fr[7] = (uint8_t)h.correlation_id;
-            memcpy(fr + 8, junk, sizeof junk);
-            if (send(fd, fr, sizeof fr, MSG_NOSIGNAL) < 0)
-                keep = false;
-        }
-        else
-            send_resp(fd, key, ver, h.correlation_id, &sp_msg_produce_resp, &pr,
-                      NULL);
-    } else {
-        keep = false;
-    }
-    pthread_mutex_unlock(&m->mu);
-    sp_arena_free(&arena);
-    return keep;
+    ++m->md_reqs;
+    if (m->md_reqs <= m->empty_md)
+        st_mock_reply_metadata(rq, &m->mb, "t", 0, SAMSA_ERR_LEADER_NOT_AVAILABLE, 0);
+    else if (m->md_reqs <= m->leaderless_md)
+        st_mock_reply_metadata(rq, &m->mb, "t", 1, 0, SAMSA_ERR_LEADER_NOT_AVAILABLE);
+    else
+        st_mock_reply_metadata(rq, &m->mb, "t", 1, 0, 0);
 }
 
-typedef struct mconn {
-    int fd;
-    uint8_t *buf;
-    size_t len, cap;
-} mconn;
-
-static void *mock_main(void *arg)
+static void answer_init_producer_id(mock *m, const st_mock_req *rq)
 {
-    mock *m = arg;
-    mconn cs[8];
-    int nc = 0, i;
+    sp_init_producer_id_req q;
+    sp_init_producer_id_resp pr;
 
-    while (!__atomic_load_n(&m->stop, __ATOMIC_ACQUIRE)) {
-        struct pollfd pf[9];
-        pf[0].fd = m->lfd;
-        pf[0].events = POLLIN;
-        for (i = 0; i < nc; i++) {
-            pf[i + 1].fd = cs[i].fd;
-            pf[i + 1].events = POLLIN;
-        }
-        if (poll(pf, (nfds_t)nc + 1, 50) <= 0)
-            continue;
-        if ((pf[0].revents & POLLIN) && nc < 8) {
-            int fd = accept(m->lfd, NULL, NULL);
-            if (fd >= 0) {
-                memset(&cs[nc], 0, sizeof cs[nc]);
-                cs[nc++].fd = fd;
-                pf[nc].revents = 0; /* not polled yet in this round */
-            }
-        }
-        for (i = 0; i < nc; i++) {
-            mconn *cn = &cs[i];
-            bool alive = true;
-            ssize_t n;
-            if (!(pf[i + 1].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            if (cn->cap - cn->len < 65536) {
-                cn->cap = cn->cap ? cn->cap * 2 : 131072;
-                cn->buf = realloc(cn->buf, cn->cap);
-            }
-            n = recv(cn->fd, cn->buf + cn->len, cn->cap - cn->len, 0);
-            if (n <= 0) {
-                alive = false;
-            } else {
-                cn->len += (size_t)n;
-                for (;;) {
-                    uint32_t sz;
-                    if (cn->len < 4)
-                        break;
-                    sz = (uint32_t)cn->buf[0] << 24 | (uint32_t)cn->buf[1] << 16 |
-                         (uint32_t)cn->buf[2] << 8 | cn->buf[3];
-                    if (cn->len - 4 < sz)
-                        break;
-                    if (!handle(m, cn->fd, cn->buf + 4, sz)) {
-                        alive = false;
-                        break;
-                    }
-                    memmove(cn->buf, cn->buf + 4 + sz, cn->len - 4 - sz);
-                    cn->len -= 4 + sz;
-                }
-            }
-            if (!alive) {
-                close(cn->fd);
-                free(cn->buf);
-                cs[i] = cs[--nc];
-                i--;
-                /* skip the stale pollfd entries this round */
-                break;
-            }
-        }
+    st_mock_decode(rq, &sp_msg_init_producer_id_req, &q);
+    m->init_calls++;
+    m->init_pid_sent = q.producer_id;
+    m->init_epoch_sent = q.producer_epoch;
+    memset(&pr, 0, sizeof pr);
+    pr.producer_id = 4242;
+    pr.producer_epoch = (int16_t)(m->init_calls - 1);
+    pr.ongoing_txn_producer_id = -1;
+    pr.ongoing_txn_producer_epoch = -1;
+    st_mock_reply(rq, &sp_msg_init_producer_id_resp, &pr);
+}
+
+/* Produce: apply the batch (or a scripted fault); false to drop the
+ * connection without an answer. */
+static bool answer_produce(mock *m, const st_mock_req *rq)
+{
+    static const uint8_t junk[] = { 0, 0, 0, 9, 0xff, 0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4 };
+    sp_produce_req q;
+    sp_produce_resp pr;
+    sp_produce_resp_topic rt;
+    sp_produce_resp_partition rp;
+    int req_no = ++m->produce_reqs;
+
+    if (req_no == m->slow_req)
+        usleep(100 * 1000);
+    if (req_no == m->forget_req)
+        m->cur_epoch = -1;
+    st_mock_decode(rq, &sp_msg_produce_req, &q);
+    assert_int_equal(q.topic_data.count, 1);
+    assert_int_equal(q.topic_data.items[0].partition_data.count, 1);
+    memset(&rp, 0, sizeof rp);
+    rp.index = 0;
+    rp.log_append_time_ms = -1;
+    rp.log_start_offset = 0;
+    if (m->fail_req && req_no >= m->fail_req && req_no < m->fail_req + m->fail_count) {
+        rp.error_code = (int16_t)m->fail_err;
+        rp.base_offset = -1;
+    } else {
+        const sp_bytes *rec = &q.topic_data.items[0].partition_data.items[0].records;
+        rp.error_code = apply_batch(m, req_no, rec->ptr, (size_t)rec->len, &rp.base_offset);
     }
-    for (i = 0; i < nc; i++) {
-        close(cs[i].fd);
-        free(cs[i].buf);
+    if (req_no == m->drop_req)
+        return false; /* written, answer lost */
+    if (req_no == m->garbage_req) /* written, answer undecodable */
+        return st_mock_reply_raw(rq, junk, sizeof junk);
+    memset(&rt, 0, sizeof rt);
+    rt.name = q.topic_data.items[0].name;
+    rt.partition_responses.count = 1;
+    rt.partition_responses.items = &rp;
+    memset(&pr, 0, sizeof pr);
+    pr.responses.count = 1;
+    pr.responses.items = &rt;
+    st_mock_reply(rq, &sp_msg_produce_resp, &pr);
+    return true;
+}
+
+/* The mock's handler (mock_broker.h): false to close the connection. */
+static bool handle(void *opaque, const st_mock_req *rq)
+{
+    static const sp_api_version_range ranges[] = {
+        { 0, 3, 11 }, { 3, 0, 12 }, { 18, 0, 3 }, { 22, 0, 4 },
+    };
+    mock *m = opaque;
+
+    switch (rq->key) {
+    case 18: /* ApiVersions */
+        st_mock_reply_versions(rq, ranges, (int32_t)(sizeof ranges / sizeof ranges[0]));
+        return true;
+    case SP_METADATA_KEY:
+        answer_metadata(m, rq);
+        return true;
+    case SP_INIT_PRODUCER_ID_KEY:
+        answer_init_producer_id(m, rq);
+        return true;
+    case SP_PRODUCE_KEY:
+        return answer_produce(m, rq);
+    default:
+        return false;
     }
-    return NULL;
 }
 
 static void mock_start(mock *m)
 {
-    struct sockaddr_in a;
-    socklen_t al = sizeof a;
-    int one = 1;
-
     memset(m, 0, sizeof *m);
-    pthread_mutex_init(&m->mu, NULL);
     m->cur_epoch = -1;
-    m->lfd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(m->lfd >= 0);
-    setsockopt(m->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(m->lfd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(m->lfd, 8), 0);
-    assert_int_equal(getsockname(m->lfd, (struct sockaddr *)&a, &al), 0);
-    m->port = ntohs(a.sin_port);
+    st_mock_start(&m->mb, handle, m);
 }
 
 static void mock_run(mock *m)
 {
-    assert_int_equal(pthread_create(&m->th, NULL, mock_main, m), 0);
+    st_mock_run(&m->mb);
 }
 
 static void mock_stop(mock *m)
 {
     int i;
 
-    __atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
-    pthread_join(m->th, NULL);
-    close(m->lfd);
+    st_mock_stop(&m->mb);
     for (i = 0; i < m->nlog; i++)
         free(m->log[i]);
-    pthread_mutex_destroy(&m->mu);
 }
 
 /* ---------------------------------------------------------- client side */
@@ -474,7 +295,7 @@ static samsa_client *mk_client(mock *m, reports *rep)
     char bs[64], err[256];
     samsa_client *c;
 
-    snprintf(bs, sizeof bs, "127.0.0.1:%d", m->port);
+    snprintf(bs, sizeof bs, "127.0.0.1:%d", m->mb.port);
     assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", bs, err, sizeof err), 0);
     assert_int_equal(samsa_conf_set(cf, "batch.size", "300", err, sizeof err), 0);
     assert_int_equal(samsa_conf_set(cf, "linger.ms", "1", err, sizeof err), 0);
@@ -559,9 +380,9 @@ static void run_case(mock *m, reports *rep, int expect_failed)
     if (expect_failed >= 0)
         assert_int_equal(rep->failed, expect_failed);
     samsa_client_destroy(c);
-    pthread_mutex_lock(&m->mu);
+    st_mock_lock(&m->mb);
     check_log(m, rep);
-    pthread_mutex_unlock(&m->mu);
+    st_mock_unlock(&m->mb);
 }
 
 static void test_clean_run(void **state)
@@ -661,9 +482,9 @@ static void test_out_of_order_below_acked_bumps(void **state)
     assert_int_equal(rep.n, NREC);
     assert_int_equal(rep.failed, 0);
     samsa_client_destroy(c);
-    pthread_mutex_lock(&m.mu);
+    st_mock_lock(&m.mb);
     check_log_once(&m, &rep);
-    pthread_mutex_unlock(&m.mu);
+    st_mock_unlock(&m.mb);
     assert_int_equal(m.init_calls, 2);
     mock_stop(&m);
 }

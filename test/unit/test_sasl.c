@@ -75,6 +75,30 @@ static int step_str(sn_sasl *s, const char *in, const uint8_t **out,
 
 /* ---------------------------------------------------------------- general */
 
+/* Run exchange (which makes, drives and frees one mechanism on the given
+ * allocator and returns its last result) with the 1st, 2nd, ...
+ * allocation failing until none fails: every failure ends in
+ * SAMSA_ERR_NO_MEMORY with nothing left allocated, the whole run in
+ * SN_SASL_DONE. Returns the first n at which nothing failed. */
+static long fault_loop(int (*exchange)(const samsa_allocator *a))
+{
+    long n;
+
+    for (n = 1;; n++) {
+        st_fail_alloc fa;
+        int rc;
+
+        st_fail_alloc_init(&fa, n);
+        rc = exchange(&fa.alloc);
+        assert_int_equal(fa.live, 0);
+        if (fa.calls < n) {
+            assert_int_equal(rc, SN_SASL_DONE);
+            return n;
+        }
+        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
+    }
+}
+
 static void test_unknown_and_missing_mechanism(void **state)
 {
     sn_sasl_config cfg = { 0 };
@@ -341,36 +365,28 @@ static void test_scram_rejects_bad_server_final(void **state)
     scram_reject_final("", "empty");
 }
 
+static int scram_exchange(const samsa_allocator *a)
+{
+    const uint8_t *out;
+    size_t outlen;
+    int rc;
+    sn_sasl *s = rfc_scram(a, &rc);
+
+    if (rc == 0) {
+        rc = sn_sasl_start(s, &out, &outlen);
+        if (rc == SN_SASL_CONTINUE)
+            rc = step_str(s, RFC_SERVER_FIRST, &out, &outlen);
+        if (rc == SN_SASL_CONTINUE)
+            rc = step_str(s, RFC_SERVER_FINAL, &out, &outlen);
+    }
+    sn_sasl_free(s);
+    return rc;
+}
+
 static void test_scram_fault_injection(void **state)
 {
-    long n;
-
     (void)state;
-    for (n = 1;; n++) {
-        st_fail_alloc fa;
-        const uint8_t *out;
-        size_t outlen;
-        int rc;
-        sn_sasl *s;
-
-        st_fail_alloc_init(&fa, n);
-        s = rfc_scram(&fa.alloc, &rc);
-        if (rc == 0) {
-            rc = sn_sasl_start(s, &out, &outlen);
-            if (rc == SN_SASL_CONTINUE)
-                rc = step_str(s, RFC_SERVER_FIRST, &out, &outlen);
-            if (rc == SN_SASL_CONTINUE)
-                rc = step_str(s, RFC_SERVER_FINAL, &out, &outlen);
-        }
-        sn_sasl_free(s);
-        assert_int_equal(fa.live, 0);
-        if (fa.calls < n) {
-            assert_int_equal(rc, SN_SASL_DONE);
-            break;
-        }
-        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
-    }
-    assert_true(n > 5);
+    assert_true(fault_loop(scram_exchange) > 5);
 }
 
 #else
@@ -529,60 +545,46 @@ static void test_oauthbearer_bad_input(void **state)
     sn_sasl_free(s);
 }
 
+static int oauth_exchange(const samsa_allocator *a)
+{
+    token_src src = { TOKEN, 0, 0 };
+    const uint8_t *out;
+    size_t outlen;
+    char err[128];
+    int rc;
+    sn_sasl *s = new_oauth(a, &src, "a=b", &rc, err, sizeof err);
+
+    if (rc == 0)
+        rc = sn_sasl_start(s, &out, &outlen);
+    if (rc == SN_SASL_CONTINUE)
+        rc = sn_sasl_step(s, NULL, 0, &out, &outlen);
+    sn_sasl_free(s);
+    return rc;
+}
+
 static void test_oauthbearer_fault_injection(void **state)
 {
-    long n;
-
     (void)state;
-    for (n = 1;; n++) {
-        token_src src = { TOKEN, 0, 0 };
-        st_fail_alloc fa;
-        const uint8_t *out;
-        size_t outlen;
-        char err[128];
-        int rc;
-        sn_sasl *s;
+    fault_loop(oauth_exchange);
+}
 
-        st_fail_alloc_init(&fa, n);
-        s = new_oauth(&fa.alloc, &src, "a=b", &rc, err, sizeof err);
-        if (rc == 0)
-            rc = sn_sasl_start(s, &out, &outlen);
-        if (rc == SN_SASL_CONTINUE)
-            rc = sn_sasl_step(s, NULL, 0, &out, &outlen);
-        sn_sasl_free(s);
-        assert_int_equal(fa.live, 0);
-        if (fa.calls < n) {
-            assert_int_equal(rc, SN_SASL_DONE);
-            break;
-        }
-        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
-    }
+static int plain_exchange(const samsa_allocator *a)
+{
+    const uint8_t *out;
+    size_t outlen;
+    int rc;
+    sn_sasl *s = new_sasl(a, "PLAIN", "u", "p", &rc);
+
+    if (rc == 0)
+        rc = sn_sasl_start(s, &out, &outlen);
+    sn_sasl_free(s);
+    return rc;
 }
 
 static void test_plain_fault_injection(void **state)
 {
-    long n;
-
     (void)state;
-    for (n = 1;; n++) {
-        st_fail_alloc fa;
-        const uint8_t *out;
-        size_t outlen;
-        int rc;
-        sn_sasl *s;
-
-        st_fail_alloc_init(&fa, n);
-        s = new_sasl(&fa.alloc, "PLAIN", "u", "p", &rc);
-        if (rc == 0)
-            rc = sn_sasl_start(s, &out, &outlen);
-        sn_sasl_free(s);
-        assert_int_equal(fa.live, 0);
-        if (fa.calls < n) {
-            assert_int_equal(rc, SN_SASL_DONE);
-            break;
-        }
-        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
-    }
+    fault_loop(plain_exchange);
 }
 
 /* ---------------------------------------------------------------- unsecured JWS */

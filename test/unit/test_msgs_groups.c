@@ -11,25 +11,13 @@
 #include <string.h>
 
 #include "samsa_test.h"
+#include "samsa_test_schema.h"
 #include "samsa/error.h"
 #include "api.h"
 #include "msg_find_coordinator.h"
 #include "msg_leave_group.h"
 #include "msg_add_partitions_to_txn.h"
 #include "msg_consumer_group_heartbeat.h"
-
-static void expect_bytes(const sp_msg_desc *d, int16_t v, const void *obj,
-                         const unsigned char *want, size_t len)
-{
-    sp_writer w;
-
-    sp_writer_init(&w, NULL, 1 << 16);
-    assert_int_equal(sp_schema_encode(&w, d, v, obj), 0);
-    if (w.len != len)
-        fail_msg("%s v%d: %zu bytes, want %zu", d->name, v, w.len, len);
-    assert_memory_equal(w.buf, want, len);
-    sp_writer_free(&w);
-}
 
 static void test_find_coordinator_shapes(void **state)
 {
@@ -42,15 +30,15 @@ static void test_find_coordinator_shapes(void **state)
 
     memset(&req, 0, sizeof req);
     req.key = sp_str_of("g");
-    expect_bytes(&sp_msg_find_coordinator_req, 0, &req, v0, sizeof v0);
-    expect_bytes(&sp_msg_find_coordinator_req, 3, &req, v3, sizeof v3);
+    st_expect_bytes(&sp_msg_find_coordinator_req, 0, &req, v0, sizeof v0);
+    st_expect_bytes(&sp_msg_find_coordinator_req, 3, &req, v3, sizeof v3);
     /* v4+: the key moves into the batch; key_type applies to all */
     keys[0] = sp_str_of("g");
     keys[1] = sp_str_of("h");
     req.key_type = SP_COORDINATOR_TRANSACTION;
     req.coordinator_keys.count = 2;
     req.coordinator_keys.items = keys;
-    expect_bytes(&sp_msg_find_coordinator_req, 4, &req, v4, sizeof v4);
+    st_expect_bytes(&sp_msg_find_coordinator_req, 4, &req, v4, sizeof v4);
 }
 
 static void test_leave_group_shapes(void **state)
@@ -81,9 +69,9 @@ static void test_leave_group_shapes(void **state)
     m.reason = sp_str_of("r");
     req.members.count = 1;
     req.members.items = &m;
-    expect_bytes(&sp_msg_leave_group_req, 2, &req, v2, sizeof v2);
-    expect_bytes(&sp_msg_leave_group_req, 3, &req, v3, sizeof v3);
-    expect_bytes(&sp_msg_leave_group_req, 5, &req, v5, sizeof v5);
+    st_expect_bytes(&sp_msg_leave_group_req, 2, &req, v2, sizeof v2);
+    st_expect_bytes(&sp_msg_leave_group_req, 3, &req, v3, sizeof v3);
+    st_expect_bytes(&sp_msg_leave_group_req, 5, &req, v5, sizeof v5);
 }
 
 static void test_add_partitions_to_txn_shapes(void **state)
@@ -120,7 +108,7 @@ static void test_add_partitions_to_txn_shapes(void **state)
     req.v3_and_below_producer_epoch = 2;
     req.v3_and_below_topics.count = 1;
     req.v3_and_below_topics.items = &topic;
-    expect_bytes(&sp_msg_add_partitions_to_txn_req, 3, &req, v3, sizeof v3);
+    st_expect_bytes(&sp_msg_add_partitions_to_txn_req, 3, &req, v3, sizeof v3);
     memset(&req, 0, sizeof req);
     txn.transactional_id = sp_str_of("t");
     txn.producer_id = 1;
@@ -130,7 +118,7 @@ static void test_add_partitions_to_txn_shapes(void **state)
     txn.topics.items = &topic;
     req.transactions.count = 1;
     req.transactions.items = &txn;
-    expect_bytes(&sp_msg_add_partitions_to_txn_req, 4, &req, v4, sizeof v4);
+    st_expect_bytes(&sp_msg_add_partitions_to_txn_req, 4, &req, v4, sizeof v4);
 }
 
 static void test_consumer_group_heartbeat_nulls(void **state)
@@ -170,13 +158,13 @@ static void test_consumer_group_heartbeat_nulls(void **state)
     req.subscribed_topic_names.count = -1;
     req.subscribed_topic_regex.len = -1;
     req.server_assignor.len = -1;
-    expect_bytes(&sp_msg_consumer_group_heartbeat_req, 0, &req, join_v0, sizeof join_v0);
+    st_expect_bytes(&sp_msg_consumer_group_heartbeat_req, 0, &req, join_v0, sizeof join_v0);
     req.member_id = sp_str_of("x");
     req.member_epoch = 5;
     req.subscribed_topic_names.count = 1;
     req.subscribed_topic_names.items = &topic;
     req.topic_partitions.count = -1;
-    expect_bytes(&sp_msg_consumer_group_heartbeat_req, 1, &req, hb_v1, sizeof hb_v1);
+    st_expect_bytes(&sp_msg_consumer_group_heartbeat_req, 1, &req, hb_v1, sizeof hb_v1);
     /* a null where the schema allows none is refused (GroupId) */
     req.group_id.ptr = NULL;
     req.group_id.len = -1;
@@ -265,27 +253,11 @@ static void test_consumer_group_heartbeat_response(void **state)
 /* Make the Nth arena allocation fail for N = 1, 2, ... until none does. */
 static void test_consumer_group_heartbeat_alloc_failures(void **state)
 {
-    long n;
+    sp_consumer_group_heartbeat_resp resp;
     (void)state;
 
-    for (n = 1;; n++) {
-        sp_consumer_group_heartbeat_resp resp;
-        st_fail_alloc fa;
-        sp_arena a;
-        int rc;
-
-        st_fail_alloc_init(&fa, n);
-        sp_arena_init(&a, &fa.alloc, 1 << 16);
-        rc = sp_schema_decode(&sp_msg_consumer_group_heartbeat_resp, 1, &resp, &a,
-                              cgh_resp, sizeof cgh_resp);
-        sp_arena_free(&a);
-        assert_int_equal(fa.live, 0);
-        if (fa.calls < n) {
-            assert_int_equal(rc, 0);
-            break;
-        }
-        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
-    }
+    st_decode_alloc_failures(&sp_msg_consumer_group_heartbeat_resp, 1, &resp, cgh_resp,
+                             sizeof cgh_resp);
 }
 
 /* Share APIs exist from v1 only (v0 was 4.0's early access): a broker

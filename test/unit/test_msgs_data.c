@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "samsa_test.h"
+#include "samsa_test_schema.h"
 #include "samsa/error.h"
 #include "api.h"
 #include "msg_metadata.h"
@@ -62,32 +63,17 @@ static void test_metadata_request_bytes(void **state)
     sp_writer w;
     (void)state;
 
-    encode(&sp_msg_metadata_req, 0, &req, &w);
-    assert_int_equal(w.len, sizeof v0);
-    assert_memory_equal(w.buf, v0, sizeof v0);
-    sp_writer_free(&w);
+    st_expect_bytes(&sp_msg_metadata_req, 0, &req, v0, sizeof v0);
 
     req.topics.count = -1; /* all topics: v1+ only */
     req.topics.items = NULL;
     sp_writer_init(&w, NULL, 1 << 16);
     assert_int_equal(sp_schema_encode(&w, &sp_msg_metadata_req, 0, &req), SAMSA_ERR_INVALID_ARG);
     sp_writer_free(&w);
-    encode(&sp_msg_metadata_req, 1, &req, &w);
-    assert_int_equal(w.len, sizeof v1_null);
-    assert_memory_equal(w.buf, v1_null, sizeof v1_null);
-    sp_writer_free(&w);
-    encode(&sp_msg_metadata_req, 4, &req, &w);
-    assert_int_equal(w.len, sizeof v4_null);
-    assert_memory_equal(w.buf, v4_null, sizeof v4_null);
-    sp_writer_free(&w);
-    encode(&sp_msg_metadata_req, 9, &req, &w);
-    assert_int_equal(w.len, sizeof v9_null);
-    assert_memory_equal(w.buf, v9_null, sizeof v9_null);
-    sp_writer_free(&w);
-    encode(&sp_msg_metadata_req, 11, &req, &w);
-    assert_int_equal(w.len, sizeof v11_null);
-    assert_memory_equal(w.buf, v11_null, sizeof v11_null);
-    sp_writer_free(&w);
+    st_expect_bytes(&sp_msg_metadata_req, 1, &req, v1_null, sizeof v1_null);
+    st_expect_bytes(&sp_msg_metadata_req, 4, &req, v4_null, sizeof v4_null);
+    st_expect_bytes(&sp_msg_metadata_req, 9, &req, v9_null, sizeof v9_null);
+    st_expect_bytes(&sp_msg_metadata_req, 11, &req, v11_null, sizeof v11_null);
 }
 
 /* Tagged fields go out only when they differ from the schema default. */
@@ -220,26 +206,10 @@ static void test_fetch_response_exact(void **state)
 /* Make the Nth arena allocation fail for N = 1, 2, ... until none does. */
 static void test_fetch_response_alloc_failures(void **state)
 {
-    long n;
+    sp_fetch_resp resp;
     (void)state;
 
-    for (n = 1;; n++) {
-        st_fail_alloc fa;
-        sp_fetch_resp resp;
-        sp_arena a;
-        int rc;
-
-        st_fail_alloc_init(&fa, n);
-        sp_arena_init(&a, &fa.alloc, 1 << 20);
-        rc = sp_schema_decode(&sp_msg_fetch_resp, 4, &resp, &a, fetch_v4, sizeof fetch_v4);
-        sp_arena_free(&a);
-        assert_int_equal(fa.live, 0);
-        if (fa.calls < n) {
-            assert_int_equal(rc, 0);
-            break;
-        }
-        assert_int_equal(rc, SAMSA_ERR_NO_MEMORY);
-    }
+    st_decode_alloc_failures(&sp_msg_fetch_resp, 4, &resp, fetch_v4, sizeof fetch_v4);
 }
 
 /* Produce v10+: CurrentLeader (tagged struct) and NodeEndpoints (tagged
@@ -330,5 +300,5 @@ int main(void)
         cmocka_unit_test(test_produce_response_tags),
         cmocka_unit_test(test_offset_fetch_forms),
     };
-    return cmocka_run_group_tests_name("msgs hdata", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("msgs data", tests, NULL, NULL);
 }
