@@ -93,7 +93,10 @@ OPT      ?= -O2 -g
 CSTD     := -std=c11
 CPPFLAGS += -Iinclude -Iprotocol $(FEATURE_DEFS) -DSAMSA_VERSION_STRING='"$(VERSION)"'
 FPIC     ?= -fPIC
-LIB_CFLAGS := $(CSTD) $(OPT) $(WARN) $(FPIC) $(CFLAGS)
+# one section per function and object: a static program linked with
+# -Wl,--gc-sections drops the unused ones inside the objects it pulls
+SECTIONS ?= -ffunction-sections -fdata-sections
+LIB_CFLAGS := $(CSTD) $(OPT) $(WARN) $(FPIC) $(SECTIONS) $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 V ?= 0
@@ -139,7 +142,7 @@ TEST_FLAGS := $(if $(filter 1,$(SANITIZE)),$(SAN_FLAGS))
 TSUPPORT_OBJ := $(call obj,$(TBUILD),$(TEST_SUPPORT_SRC))
 
 .PHONY: all lib protocol test asan valgrind check unit fuzz fuzz-build cross docs \
-        install uninstall clean demo examples bench bench-quick help tests-build \
+        install uninstall clean demo examples bench bench-quick bench-profile help tests-build \
         valgrind-run valgrind-unit valgrind-unit-run tools \
         docs-check
 
@@ -407,6 +410,9 @@ bench: $(BENCH_SAMSA) $(BENCH_RDK)
 	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh
 bench-quick: $(BENCH_SAMSA) $(BENCH_RDK)
 	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/run.sh --quick
+# instructions per message under callgrind (stable on a noisy machine)
+bench-profile: $(BENCH_SAMSA) $(BENCH_RDK)
+	BENCH_BIN=$(BENCH_DIR) BENCH_OUT=$(or $(BENCH_OUT),build/bench) bench/profile.sh
 
 # ---------------------------------------------------------------- bench-queue
 # The queue layer (no-op handler) next to the raw consumer in the same run,

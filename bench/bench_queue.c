@@ -8,18 +8,29 @@
  * raw consumer (assign, consume, release) and with a queue running a no-op
  * handler (4 workers, partition order, fresh group), alternating, and the
  * medians are printed with the queue's cost relative to the raw consumer.
- * The queue is timed from its first handler call (the raw consumer from
- * assign: it needs no group join), so the group join is not counted.
+ * Both are timed from the first message (the queue's first handler call),
+ * so neither the group join nor the first fetch's latency is counted.
  * Then a 1 ms handler (key order over 1,000 keys, 2,000 messages) with 1,
  * 4 and 16 workers shows how the pool scales. Prints figures, not a test.
+ * Each round also prints the process CPU time per message (all threads),
+ * which moves less than msg/s on a shared machine.
+ *
+ * For instruction counts (valgrind --tool=callgrind), run one side alone
+ * over a topic written before:
+ *   BENCH_QUEUE_TOPIC=name   read this topic (at least `messages` in it)
+ *                            instead of writing a new one
+ *   BENCH_QUEUE_ONLY=raw|queue  only that side, no 1 ms part
+ * The queue's own cost is then (Ir queue - Ir raw) / messages.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +46,16 @@ static double now_s(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* CPU seconds of the whole process (every thread). */
+static double cpu_s(void)
+{
+    struct rusage ru;
+
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 }
 
 static samsa_client *client(void)
@@ -64,7 +85,7 @@ static void fill(const char *topic, long n, int parts, int nkeys)
     long i;
     int err = samsa_create_topic(c, topic, parts, 1, NULL, 0, 15000);
 
-    if (err) {
+    if (err && err != SAMSA_ERR_TOPIC_ALREADY_EXISTS) {
         fprintf(stderr, "create %s: %s\n", topic, samsa_err_name(err));
         exit(1);
     }
@@ -107,14 +128,14 @@ static double raw_round(const char *topic, long n, int parts)
         tps[p].offset = SAMSA_OFFSET_BEGINNING;
         tps[p].leader_epoch = -1;
     }
-    t0 = now_s();
+    t0 = 0;
     samsa_assign(c, tps, (size_t)parts);
     while (got < n) {
         size_t k, m = samsa_consume_batch(c, ms, 256, 1000);
 
         for (k = 0; k < m; k++) {
-            if (!ms[k]->err)
-                got++;
+            if (!ms[k]->err && got++ == 0)
+                t0 = now_s(); /* from the first message, as the queue */
             samsa_message_release(ms[k]);
         }
     }
@@ -135,11 +156,11 @@ static samsa_queue_result h(void *opaque, samsa_queue_job *job)
     qrun *r = opaque;
 
     (void)job;
-    if (atomic_load(&r->done) == 0 && atomic_load(&r->first) == 0)
-        atomic_store(&r->first, now_s());
     if (r->sleep_us)
         usleep((useconds_t)r->sleep_us);
-    atomic_fetch_add(&r->done, 1);
+    /* one shared write per message (the workers share this line) */
+    if (atomic_fetch_add_explicit(&r->done, 1, memory_order_relaxed) == 0)
+        atomic_store(&r->first, now_s() - r->sleep_us / 1e6);
     return SAMSA_QUEUE_OK;
 }
 
@@ -237,7 +258,9 @@ int main(int argc, char **argv)
 {
     long n = argc > 2 ? atol(argv[2]) : 200000;
     int parts = argc > 3 ? atoi(argv[3]) : 4, rounds = argc > 4 ? atoi(argv[4]) : 3, i;
-    double raw[16], qu[16], rm, qm;
+    double raw[16], qu[16], rawcpu[16], qucpu[16], rm, qm, c0;
+    const char *only = getenv("BENCH_QUEUE_ONLY");
+    bool do_raw = !only || !strcmp(only, "raw"), do_queue = !only || !strcmp(only, "queue");
     char topic[200], ktopic[220];
     static const char *const workers[] = { "1", "4", "16" };
     double w1 = 0;
@@ -247,20 +270,40 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_queue [broker] [messages] [partitions<=64] [rounds<=16]\n");
         return 2;
     }
-    snprintf(topic, sizeof topic, "hqueue-bench-%d-%ld", (int)getpid(), (long)time(NULL));
-    fill(topic, n, parts, 0);
+    if (getenv("BENCH_QUEUE_TOPIC")) {
+        snprintf(topic, sizeof topic, "%s", getenv("BENCH_QUEUE_TOPIC"));
+    } else {
+        snprintf(topic, sizeof topic, "hqueue-bench-%d-%ld", (int)getpid(), (long)time(NULL));
+        fill(topic, n, parts, 0);
+        printf("topic %s\n", topic);
+    }
     for (i = 0; i < rounds; i++) {
-        raw[i] = raw_round(topic, n, parts);
-        qu[i] = queue_round(topic, n, "4", "partition", 0);
-        printf("round %d: raw consumer %.0f msg/s, queue (no-op, 4 workers) %.0f msg/s\n", i + 1,
-               raw[i], qu[i]);
+        raw[i] = qu[i] = rawcpu[i] = qucpu[i] = 0;
+        if (do_raw) {
+            c0 = cpu_s();
+            raw[i] = raw_round(topic, n, parts);
+            rawcpu[i] = (cpu_s() - c0) * 1e6 / (double)n;
+        }
+        if (do_queue) {
+            c0 = cpu_s();
+            qu[i] = queue_round(topic, n, "4", "partition", 0);
+            qucpu[i] = (cpu_s() - c0) * 1e6 / (double)n;
+        }
+        printf("round %d: raw consumer %.0f msg/s (%.3f CPU us/msg), queue (no-op, 4 workers) "
+               "%.0f msg/s (%.3f CPU us/msg)\n", i + 1, raw[i], rawcpu[i], qu[i], qucpu[i]);
         fflush(stdout);
     }
+    if (only)
+        return 0;
     rm = median(raw, rounds);
     qm = median(qu, rounds);
     printf("median over %d rounds, %ld messages x 100 B, %d partitions: raw %.0f msg/s, "
            "queue %.0f msg/s, queue cost %.1f%%\n", rounds, n, parts, rm, qm,
            100.0 * (1.0 - qm / rm));
+    rm = median(rawcpu, rounds);
+    qm = median(qucpu, rounds);
+    printf("CPU per message (medians): raw %.3f us, queue %.3f us, queue's own %.3f us "
+           "(%.0f%% of the queue's CPU)\n", rm, qm, qm - rm, qm > 0 ? 100.0 * (qm - rm) / qm : 0);
 
     snprintf(ktopic, sizeof ktopic, "%s-1ms", topic);
     fill(ktopic, 2000, parts, 1000);

@@ -19,6 +19,8 @@
  */
 #include "bench_util.h"
 
+#include <poll.h>
+
 #include "samsa.h"
 #include "samsa/consumer.h"
 
@@ -58,6 +60,20 @@ static void dr_cb(void *opaque, const samsa_delivery *d)
     }
 }
 
+#if BENCH_HAVE_GROUP
+static long g_assigned; /* partitions assigned by the group, net */
+
+static void rebalance_cb(void *opaque, samsa_client *c,
+                         samsa_rebalance_event ev,
+                         const samsa_topic_partition *tps, size_t n)
+{
+    (void)opaque;
+    (void)c;
+    (void)tps;
+    g_assigned += ev == SAMSA_REBALANCE_ASSIGNED ? (long)n : -(long)n;
+}
+#endif
+
 static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
 {
     (void)opaque;
@@ -90,6 +106,9 @@ static samsa_client *client(const bu_opts *o, int prod, const char *group)
         set(cf, "group.id", group);
         set(cf, "enable.auto.commit", "false");
         set(cf, "auto.offset.reset", "earliest");
+#if BENCH_HAVE_GROUP
+        samsa_conf_set_rebalance_cb(cf, rebalance_cb, NULL);
+#endif
     }
     for (i = 0; i < o->nx; i++) {
         char *eq;
@@ -207,13 +226,68 @@ static void run_consume(const bu_opts *o, bu_result *r)
     samsa_client_destroy(c);
 }
 
+/* One received message of the latency run: its latency if past warm-up. */
+static void lat_take(samsa_message *m, int64_t warm, uint32_t *lat,
+                     long *nlat, long *got, long total, bu_result *r)
+{
+    if (!m->err && m->value_len >= 8) {
+        int64_t ts, rnow = bu_now_ns();
+
+        memcpy(&ts, m->value, sizeof ts);
+        (*got)++;
+        if (ts >= warm && *nlat < total)
+            lat[(*nlat)++] = (uint32_t)((rnow - ts) / 1000);
+        if ((*got & 16383) == 0)
+            r->threads = max_i(r->threads, bu_threads());
+    } else if (m->err && m->err != SAMSA_ERR_PARTITION_EOF) {
+        r->errors++;
+    }
+    samsa_message_release(m);
+}
+
+/* Embedded mode with two handles in one thread: sleep on both handles'
+ * fds at once (samsa_fd) until either has work, a timer of either is due
+ * or max_ns passes (1 ms while sending, as the peer's
+ * rd_kafka_consumer_poll(.., 1): both produce at the same cadence), then
+ * serve both without blocking. Waiting inside one handle's call would
+ * leave the other's sockets and timers (the producer's linger.ms)
+ * unserved until that wait ends. */
+static void lat_wait(samsa_client *c, samsa_client *cc, int64_t max_ns)
+{
+    struct pollfd pfd[2];
+    struct timespec ts;
+    int64_t wait = max_ns;
+    int t, i, n = 0;
+
+    for (i = 0; i < 2; i++) {
+        samsa_client *h = i ? cc : c;
+
+        if (i && cc == c)
+            break;
+        t = samsa_next_timeout_ms(h);
+        if (t >= 0 && (int64_t)t * 1000000 < wait)
+            wait = (int64_t)t * 1000000;
+        pfd[n].fd = samsa_fd(h);
+        pfd[n].events = POLLIN;
+        pfd[n].revents = 0;
+        n++;
+    }
+    if (wait <= 0)
+        return;
+    ts.tv_sec = (time_t)(wait / 1000000000);
+    ts.tv_nsec = (long)(wait % 1000000000);
+    (void)ppoll(pfd, (nfds_t)n, &ts, NULL);
+}
+
 /* As peer_rdkafka.c: produce at o->rate with the send time in the first 8
  * bytes and consume in the same thread; the first second (a quarter of a
  * shorter run) is warm-up. Two handles, as librdkafka (and Java) need: one
  * handle that produces and fetches shares a connection, and the broker
  * answers a connection's requests in order, so a Produce waits behind a
  * long-polling Fetch (up to fetch.max.wait.ms). BENCH_SAMSA_ONE_HANDLE=1
- * measures that case. */
+ * measures that case. Embedded mode waits on both handles (lat_wait);
+ * BENCH_SAMSA_LAT_SIMPLE=1 (or -B) waits inside samsa_consume(cc, 1)
+ * instead, as a program unaware of samsa_fd would. */
 static void run_latency(const bu_opts *o, bu_result *r)
 {
     long total = o->rate * o->seconds, sent = 0, got = 0, nlat = 0;
@@ -221,6 +295,7 @@ static void run_latency(const bu_opts *o, bu_result *r)
     unsigned char *buf;
     samsa_client *c, *cc;
     int64_t t0, warm, end, interval = 1000000000ll / o->rate, drain;
+    int fair = !o->background && !getenv("BENCH_SAMSA_LAT_SIMPLE");
 
     lat = malloc(sizeof *lat * (size_t)total);
     buf = malloc((size_t)o->size);
@@ -243,24 +318,19 @@ static void run_latency(const bu_opts *o, bu_result *r)
             produce_one(c, o, buf);
             sent++;
         }
+        if (fair) {
+            if (cc != c)
+                samsa_poll(c, 0);
+            while ((m = samsa_consume(cc, 0)) != NULL)
+                lat_take(m, warm, lat, &nlat, &got, total, r);
+            lat_wait(c, cc, sent < total ? 1000000 : 100000000);
+            continue;
+        }
         if (cc != c && !o->background)
             samsa_poll(c, 0);
         m = samsa_consume(cc, sent < total ? 1 : 100);
-        if (!m)
-            continue;
-        if (!m->err && m->value_len >= 8) {
-            int64_t ts, rnow = bu_now_ns();
-
-            memcpy(&ts, m->value, sizeof ts);
-            got++;
-            if (ts >= warm && nlat < total)
-                lat[nlat++] = (uint32_t)((rnow - ts) / 1000);
-            if ((got & 16383) == 0)
-                r->threads = max_i(r->threads, bu_threads());
-        } else if (m->err && m->err != SAMSA_ERR_PARTITION_EOF) {
-            r->errors++;
-        }
-        samsa_message_release(m);
+        if (m)
+            lat_take(m, warm, lat, &nlat, &got, total, r);
     }
     r->seconds = (double)(bu_now_ns() - t0) / 1e9;
     r->threads = max_i(r->threads, bu_threads());
@@ -295,14 +365,17 @@ static void run_idle_consumer(const bu_opts *o, bu_result *r)
     topics[0] = o->topic;
     if (samsa_subscribe(c, topics, 1) != 0)
         die("samsa_subscribe", samsa_client_errstr(c));
-    /* give the join a few seconds (no public "assigned" query; the
-     * rebalance callback would do, but polling consume is what users do) */
+    /* until the rebalance callback reports an assignment (as the peer
+     * waits for rd_kafka_assignment), polling consume as users do */
     {
-        int64_t until = bu_now_ns() + 5 * 1000000000ll;
+        int64_t give_up = bu_now_ns() + 60 * 1000000000ll;
 
-        while (bu_now_ns() < until)
-            if ((m = samsa_consume(c, 200)) != NULL)
+        while (g_assigned == 0) {
+            if ((m = samsa_consume(c, 100)) != NULL)
                 samsa_message_release(m);
+            if (bu_now_ns() > give_up)
+                die("idle-consumer", "no assignment after 60 s");
+        }
     }
     c0 = bu_cpu_s();
     {

@@ -24,6 +24,10 @@
 #   BENCH_OUT=build/bench
 #   BENCH_TOOLS_VERSION=4.3.1  kafka-tools version for the Java column (it is
 #                          not published for every broker version)
+#   BENCH_STRICT (1 with --quick, else 0)  exit 1 at the end (after the
+#                          report) if a program crashed (killed by a signal)
+#                          or printed no result line; speed and per-run
+#                          error counts are never judged
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,12 +42,15 @@ if [ "$quick" = 1 ]; then
     LAT_RATE=${BENCH_LAT_RATE:-1000}; LAT_SECONDS=${BENCH_LAT_SECONDS:-1}
     IDLE_SECONDS=${BENCH_IDLE_SECONDS:-1}
     JAVA=${BENCH_JAVA:-0}; STATIC=${BENCH_STATIC:-0}
+    STRICT=${BENCH_STRICT:-1}
 else
     N=${BENCH_N:-2000000}; ROUNDS=${BENCH_ROUNDS:-3}
     LAT_RATE=${BENCH_LAT_RATE:-20000}; LAT_SECONDS=${BENCH_LAT_SECONDS:-30}
     IDLE_SECONDS=${BENCH_IDLE_SECONDS:-30}
     JAVA=${BENCH_JAVA:-1}; STATIC=${BENCH_STATIC:-1}
+    STRICT=${BENCH_STRICT:-0}
 fi
+bad_runs=0 # runs that crashed or printed no result line
 ONLY=${BENCH_ONLY:-produce consume latency idle}
 PRODUCE_PROPS=${BENCH_PRODUCE_PROPS-batch.size=1000000}
 xprops=()
@@ -109,27 +116,34 @@ fi
 
 # ---------------------------------------------------------------- helpers
 topic_seq=0
-new_topic() { # prefix -> a fresh 6-partition topic name on stdout
+new_topic() { # prefix -> $t, a fresh 6-partition topic (a name never used
+    # before: deletion is asynchronous, so re-creating a name just deleted
+    # could find the old topic and lose it under the run)
     topic_seq=$((topic_seq + 1))
-    local t="hbench-$1-$$-$topic_seq"
-    "$SAMSA" -w create-topic -t "$t" -p 6 >&2 || die "could not create topic $t"
-    echo "$t"
+    t="hbench-$1-$$-$topic_seq"
+    "$SAMSA" -w create-topic -b "$BOOT" -t "$t" -p 6 >&2 || die "could not create topic $t"
 }
-drop_topic() { "$SAMSA" -w delete-topic -t "$1" >&2 || true; }
+drop_topic() { "$SAMSA" -w delete-topic -b "$BOOT" -t "$1" >&2 || true; }
 
 record() { # round, json line
     local line=$2
     case "$line" in
     '{'*) printf '%s,"round":%d}\n' "${line%\}}" "$1" >>"$runs"; echo "$line" >&2 ;;
-    *) say "no result line (run failed)" ;;
+    *) say "no result line (run failed)"; bad_runs=$((bad_runs + 1)) ;;
     esac
 }
 
 run_c() { # round, program, args... : run a C program, record its line
-    local round=$1 prog=$2 out
+    local round=$1 prog=$2 out rc
     shift 2
-    out=$("$prog" -b "$BOOT" "$@" 2>"$OUT/last.err" | tail -1) || true
+    rc=0
+    "$prog" -b "$BOOT" "$@" >"$OUT/last.out" 2>"$OUT/last.err" || rc=$?
+    out=$(tail -1 "$OUT/last.out")
     [ -s "$OUT/last.err" ] && sed 's/^/  stderr: /' "$OUT/last.err" >&2
+    if [ "$rc" -ge 128 ]; then # killed by a signal (a crash)
+        say "$(basename "$prog") $*: killed by signal $((rc - 128))"
+        bad_runs=$((bad_runs + 1))
+    fi
     record "$round" "$out"
 }
 
@@ -215,7 +229,7 @@ if [[ " $ONLY " == *" produce "* ]]; then
         for round in $(seq 1 "$ROUNDS"); do
             for cl in $(order "$round"); do
                 say "$label round $round: $cl"
-                t=$(new_topic "p-$cl")
+                new_topic "p-$cl"
                 flags=(-w produce -l "$label" -t "$t" -n "$N" -s "$size" -a "$acks" -z "$codec"
                        "${xprops[@]+"${xprops[@]}"}")
                 [ "$idem" = 1 ] && flags+=(-I)
@@ -236,7 +250,7 @@ fi
 if [[ " $ONLY " == *" consume "* ]]; then
     for size in 100 1024; do
         label=consume-$([ "$size" = 100 ] && echo 100B || echo 1KiB)
-        t=$(new_topic "c$size")
+        new_topic "c$size"
         say "$label: filling $t with $N messages (librdkafka, acks=1)"
         "$RDK" -b "$BOOT" -w produce -t "$t" -n "$N" -s "$size" -a 1 >/dev/null ||
             die "could not fill $t"
@@ -261,7 +275,7 @@ if [[ " $ONLY " == *" latency "* ]]; then
             for cl in $(order "$round"); do
                 [ "$cl" = java ] && continue # EndToEndLatency is one message at a time: no fixed rate
                 say "$label round $round: $cl (${LAT_RATE}/s for ${LAT_SECONDS}s)"
-                t=$(new_topic "l-$cl")
+                new_topic "l-$cl"
                 flags=(-w latency -l "$label" -t "$t" -s 100 -a 1 -r "$LAT_RATE" -d "$LAT_SECONDS")
                 [ "$mode" = lowlat ] && flags+=(-L)
                 case $cl in
@@ -275,7 +289,7 @@ if [[ " $ONLY " == *" latency "* ]]; then
 fi
 
 if [[ " $ONLY " == *" idle "* ]]; then
-    t=$(new_topic idle)
+    new_topic idle
     for w in idle-producer idle-consumer; do
         for cl in samsa librdkafka; do # the Java tools have no idle mode
             say "$w: $cl (${IDLE_SECONDS}s)"
@@ -295,10 +309,13 @@ if [ "$STATIC" = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- report
+# the commit measured; "+changes" when the working tree differs from it
+rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$root" status --porcelain -uno 2>/dev/null)" ] && rev="$rev+changes"
 machine="$(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/{printf "%.0f GB RAM", $2/1048576}' /proc/meminfo)"
 python3 "$here/report.py" --runs "$runs" --out "$OUT" --static "$OUT/static.json" \
     --machine "$machine" --broker "Apache Kafka $kafka_version (KRaft, one node, $BOOT)" \
-    --params "N=$N, rounds=$ROUNDS, produce rows with ${PRODUCE_PROPS:-each client default}, latency ${LAT_RATE} msg/s for ${LAT_SECONDS} s, idle ${IDLE_SECONDS} s, Java tools kafka-tools $TOOLS_VERSION$([ "$java_ok" = 1 ] || echo ' (not run)')"
+    --params "samsa $rev, N=$N, rounds=$ROUNDS, produce rows with ${PRODUCE_PROPS:-each client default}, latency ${LAT_RATE} msg/s for ${LAT_SECONDS} s, idle ${IDLE_SECONDS} s, Java tools kafka-tools $TOOLS_VERSION$([ "$java_ok" = 1 ] || echo ' (not run)')"
 if command -v gnuplot >/dev/null && [ -s "$OUT/chart.dat" ]; then
     # a client with no figures (Java in --quick) leaves an empty column
     gnuplot -e "datafile='$OUT/chart.dat'; outfile='$OUT/results.png'" "$here/chart.gp" \
@@ -307,3 +324,8 @@ if command -v gnuplot >/dev/null && [ -s "$OUT/chart.dat" ]; then
 fi
 say "wrote $OUT/results.md, results.json$([ -f "$OUT/results.png" ] && echo ', results.png')"
 cat "$OUT/results.md"
+if [ "$bad_runs" -gt 0 ]; then
+    say "$bad_runs run(s) crashed or printed no result line"
+    [ "$STRICT" = 1 ] && exit 1
+fi
+exit 0

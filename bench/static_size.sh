@@ -13,6 +13,10 @@
 #   samsa, every WITH_*=0, libsamsa.a static + libc shared
 #   librdkafka, fully static                 (same libsasl2.a problem)
 #   librdkafka.a static + system libraries shared
+#   the three archive links again with -Wl,--gc-sections (keys *_gc), for
+#   both clients alike: samsa's objects are built with -ffunction-sections
+#   -fdata-sections, Debian's librdkafka.a as Debian builds it. The issue 9
+#   target is judged on the links without it (what a user gets by default).
 # and the shared libraries themselves (libsamsa.so, librdkafka.so.1).
 # Environment: SAMSA_BENCH_BOOTSTRAP (to run each and count threads).
 set -uo pipefail
@@ -102,6 +106,16 @@ rdk_deps=${rdk_static_libs#-lrdkafka}
 # shellcheck disable=SC2086
 link rdkafka_archive "librdkafka.a static, system libraries shared" "$here/min_rdkafka.c" \
     min_rdkafka_archive -Wl,-Bstatic -lrdkafka -Wl,-Bdynamic $rdk_deps
+
+# shellcheck disable=SC2046
+link samsa_all_archive_gc "libsamsa.a static (every feature), system libraries shared, --gc-sections" \
+    "$here/min_samsa.c" min_samsa_archive_gc -Wl,--gc-sections "$lib_all" $(libs_for 1 1 1 1 1 1)
+link samsa_none_archive_gc "libsamsa.a static (every WITH_*=0), libc shared, --gc-sections" \
+    "$here/min_samsa.c" min_samsa_none_archive_gc -Wl,--gc-sections "$lib_none" -lpthread
+# shellcheck disable=SC2086
+link rdkafka_archive_gc "librdkafka.a static, system libraries shared, --gc-sections" \
+    "$here/min_rdkafka.c" min_rdkafka_archive_gc -Wl,--gc-sections -Wl,-Bstatic -lrdkafka \
+    -Wl,-Bdynamic $rdk_deps
 
 # shared libraries, for the record
 so_samsa=$(ls "$st"/lib-all/libsamsa.so.* 2>/dev/null | head -1)

@@ -18,7 +18,7 @@ for group in "${@:-build}"; do
                   libsasl2-dev pkg-config) ;;
     test)  want+=(libcmocka-dev openssl python3 valgrind default-jdk-headless maven kcat) ;;
     fuzz)  want+=(clang libclang-rt-dev) ;;
-    bench) want+=(librdkafka-dev gnuplot-nox) ;;
+    bench) want+=(librdkafka-dev gnuplot-nox valgrind) ;;
     cross) want+=(gcc-arm-none-eabi libnewlib-arm-none-eabi) ;;
     all)   exec "$0" build test fuzz bench cross ;;
     *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
