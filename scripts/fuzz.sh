@@ -8,6 +8,7 @@
 set -u
 secs=$1; shift
 rc=0
+failed=()
 for bin in "$@"; do
     t=$(basename "$bin")
     work=build/fuzz/corpus-$t
@@ -15,9 +16,15 @@ for bin in "$@"; do
     echo "== fuzz $t for ${secs}s"
     if ! "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix=build/fuzz/"$t"- "$work" "fuzz/corpus/$t" >build/fuzz/"$t".log 2>&1; then
-        echo "!! $t found a problem:"; tail -60 build/fuzz/"$t".log; rc=1
+        echo "!! $t found a problem:"; tail -60 build/fuzz/"$t".log; rc=1; failed+=("$t")
     else
         grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' build/fuzz/"$t".log | sed 's/^/   /'
     fi
+done
+# CI shows only the tail of this output: name the failures last, with the
+# sanitizer's headline and the saved input, so they are never scrolled off.
+for t in "${failed[@]}"; do
+    echo "!! FAILED $t:"
+    grep -m3 -E '^==[0-9]+==ERROR|^SUMMARY|deadly signal|Test unit written to' build/fuzz/"$t".log | sed 's/^/   /'
 done
 exit $rc
