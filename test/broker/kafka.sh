@@ -243,6 +243,18 @@ pid_of() { # node -> pid if it is our live broker, else nothing
     fi
 }
 
+# A node just launched may not have exec'd java yet (its cmdline is still
+# this script's on a loaded machine): alive counts as starting, not dead.
+starting_or_running() { # node
+    local pid
+    [ -n "$(pid_of "$1")" ] && return 0
+    pid=$(cat "$run/node$1.pid" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    # an exited java stays a zombie until this script reaps it
+    [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ] &&
+        ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "^java "
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 format_storage() {
@@ -279,7 +291,7 @@ wait_ready() { # seconds
     while :; do
         all=1
         for n in "${nodes[@]}"; do
-            if [ -z "$(pid_of "$n")" ]; then
+            if ! starting_or_running "$n"; then
                 echo "kafka.sh: node $n is not running; last log lines:" >&2
                 tail -50 "$run/node$n.log" >&2 2>/dev/null || true
                 return 1
