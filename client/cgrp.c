@@ -356,6 +356,36 @@ static int enc_find(sp_writer *w, int16_t v, const void *arg)
     return sp_schema_encode(w, &sp_msg_find_coordinator_req, v, &req);
 }
 
+/* FindCoordinator errors worth another lookup: local (transport, decode)
+ * ones and the coordinator moving or loading. Any other broker error is
+ * final, as in Java (GROUP_AUTHORIZATION_FAILED, INVALID_REQUEST, ...). */
+static bool find_retriable(int err)
+{
+    return err < SAMSA_ERR_UNKNOWN_SERVER_ERROR ||
+           err == SAMSA_ERR_COORDINATOR_NOT_AVAILABLE ||
+           err == SAMSA_ERR_COORDINATOR_LOAD_IN_PROGRESS ||
+           err == SAMSA_ERR_NOT_COORDINATOR ||
+           err == SAMSA_ERR_REQUEST_TIMED_OUT ||
+           err == SAMSA_ERR_NETWORK_EXCEPTION;
+}
+
+/* A final FindCoordinator error on a handle outside a subscription (one
+ * that commits or reads offsets only): what waits on the coordinator fails
+ * now with the broker's error and message instead of at its timeout. */
+static void find_failed(sc_cgrp *cg, int err, const char *msg)
+{
+    samsa_client *c = cg->c;
+
+    sc_log(&c->log, SAMSA_LOG_WARNING, "cgrp", "group %s: FindCoordinator: %s%s%s",
+           cg->group_id, samsa_err_name(err), msg[0] ? ": " : "", msg);
+    sc_client_fail(c, err, "group %s: FindCoordinator failed: %s (%s)%s%s",
+                   cg->group_id, samsa_err_name(err), samsa_err_str(err),
+                   msg[0] ? " " : "", msg);
+    /* an op in flight answers first (its callback owns it) */
+    if (!cg->commit_inflight)
+        sc_cg_commits_fail_all(cg, err);
+}
+
 static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
 {
     sc_cg_req *req = opaque;
@@ -363,6 +393,8 @@ static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
     samsa_client *c = cg->c;
     sp_find_coordinator_resp r;
     sp_arena arena;
+    sp_str emsg = { NULL, -1 };
+    char msg[256] = "";
     int32_t node = -1;
 
     cg->find_inflight = false;
@@ -382,18 +414,22 @@ static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
             else {
                 err = r.coordinators.items[0].error_code;
                 node = r.coordinators.items[0].node_id;
+                emsg = r.coordinators.items[0].error_message;
             }
         } else {
             err = r.error_code;
             node = r.node_id;
+            emsg = r.error_message;
         }
     }
+    if (err && emsg.len > 0) /* copied before the arena goes */
+        snprintf(msg, sizeof msg, "%.*s", (int)emsg.len, emsg.ptr);
     sp_arena_free(&arena);
     sc_cg_req_free(req);
     if ((err == SAMSA_ERR_GROUP_AUTHORIZATION_FAILED ||
          err == SAMSA_ERR_INVALID_GROUP_ID) &&
         cg->ntopics && cg->state != CG_FATAL) {
-        sc_cg_fatal(cg, err, "FindCoordinator", NULL); /* a retry cannot fix it */
+        sc_cg_fatal(cg, err, "FindCoordinator", msg); /* a retry cannot fix it */
         return;
     }
     if (!err && node >= 0 && sc_brokers_conn(c->brokers, node)) {
@@ -406,6 +442,8 @@ static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
         cg->find_not_before = sn_loop_now(c->loop) + cg->retry_ms;
         sc_debug(&c->log, SC_DBG_CGRP, "cgrp", "group %s: FindCoordinator: %s",
                  cg->group_id, samsa_err_name(err));
+        if (err && !find_retriable(err) && !cg->ntopics)
+            find_failed(cg, err, msg);
     }
     sc_cg_run(cg);
 }

@@ -9,7 +9,10 @@
  * inside REVOKED reaching the coordinator before the next JoinGroup, the
  * starting offsets taken from OffsetFetch, LeaveGroup on close (and none
  * for a static member), and that a fenced static member or an
- * unauthorized group stops with one group event from samsa_consume.
+ * unauthorized group stops with one group event from samsa_consume; a
+ * handle that only commits (no subscribe) fails its commit at once with
+ * GROUP_AUTHORIZATION_FAILED and the broker's message, and keeps looking
+ * while the coordinator is not available.
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
@@ -75,9 +78,9 @@ static void answer_find_coordinator(mock *m, const st_mock_req *rq)
     co.host = sp_str_of(err ? "" : "127.0.0.1");
     co.port = err ? -1 : m->mb.port;
     co.error_code = err;
-    co.error_message.len = -1;
+    co.error_message = err ? sp_str_of("mock says no") : (sp_str){ NULL, -1 };
     fr.error_code = err;
-    fr.error_message.len = -1;
+    fr.error_message = co.error_message;
     fr.node_id = co.node_id;
     fr.host = co.host;
     fr.port = co.port;
@@ -550,12 +553,82 @@ static void test_group_unauthorized(void **state)
     mock_stop(&m);
 }
 
+static void commit_one(samsa_topic_partition *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->topic = "t";
+    tp->offset = 7;
+    tp->leader_epoch = -1;
+}
+
+/* Commit-only handle, FindCoordinator GROUP_AUTHORIZATION_FAILED: the
+ * commit fails on the first answer (a retry would run to the timeout and
+ * return TIMED_OUT), with the broker's message in the errstr. */
+static void test_commit_only_unauthorized(void **state)
+{
+    samsa_topic_partition tp;
+    samsa_client *c;
+    events e;
+    mock m;
+
+    (void)state;
+    mock_start(&m);
+    m.find_err = SAMSA_ERR_GROUP_AUTHORIZATION_FAILED;
+    mock_run(&m);
+    memset(&e, 0, sizeof e);
+    c = mk_client(&m, &e, NULL);
+    commit_one(&tp);
+    assert_int_equal(samsa_commit_sync(c, &tp, 1, 60000),
+                     SAMSA_ERR_GROUP_AUTHORIZATION_FAILED);
+    assert_non_null(strstr(samsa_client_errstr(c), "GROUP_AUTHORIZATION_FAILED"));
+    assert_non_null(strstr(samsa_client_errstr(c), "mock says no"));
+    tp.offset = -1;
+    assert_int_equal(samsa_committed(c, &tp, 1, 60000),
+                     SAMSA_ERR_GROUP_AUTHORIZATION_FAILED);
+    st_mock_lock(&m.mb);
+    assert_int_equal(m.finds, 2); /* one per call */
+    assert_int_equal(m.commits, 0);
+    st_mock_unlock(&m.mb);
+    assert_int_equal(samsa_close(c, 5000), 0);
+    samsa_client_destroy(c);
+    mock_stop(&m);
+}
+
+/* Commit-only handle, COORDINATOR_NOT_AVAILABLE (retriable) from the
+ * first FindCoordinator: found on the next lookup, the commit lands. */
+static void test_commit_only_coordinator_late(void **state)
+{
+    samsa_topic_partition tp;
+    samsa_client *c;
+    events e;
+    mock m;
+
+    (void)state;
+    mock_start(&m);
+    m.find_fail_first = 1;
+    mock_run(&m);
+    memset(&e, 0, sizeof e);
+    c = mk_client(&m, &e, NULL);
+    commit_one(&tp);
+    assert_int_equal(samsa_commit_sync(c, &tp, 1, 60000), 0);
+    st_mock_lock(&m.mb);
+    assert_int_equal(m.finds, 2);
+    assert_int_equal(m.commits, 1);
+    assert_int_equal(m.committed[0], 7);
+    st_mock_unlock(&m.mb);
+    assert_int_equal(samsa_close(c, 5000), 0);
+    samsa_client_destroy(c);
+    mock_stop(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_static_fenced),
         cmocka_unit_test(test_group_unauthorized),
+        cmocka_unit_test(test_commit_only_unauthorized),
+        cmocka_unit_test(test_commit_only_coordinator_late),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
