@@ -189,6 +189,8 @@ static void apply(sc_mdr *m, const sp_metadata_resp *r)
         if (t->error_code == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION && m->tc &&
             sc_strmap_get(&m->want, t->name.ptr, (size_t)t->name.len) == WANT_CREATE)
             sc_tc_unknown(m->tc, t->name.ptr, (size_t)t->name.len);
+        else if (t->error_code == 0)
+            sc_tc_known(m->tc, t->name.ptr, (size_t)t->name.len);
     }
 }
 

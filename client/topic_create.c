@@ -12,7 +12,8 @@
 
 #define TC_ARENA_MAX (1u << 20)
 
-/* per topic, while a request is out or after a failure */
+/* per topic, while a request is out, after a failure, or after success
+ * until Metadata shows the topic (sc_tc_known) */
 typedef struct tc_topic {
     bool in_flight;
     int64_t not_before_ms; /* no new request before this */
@@ -104,7 +105,13 @@ static void done(sc_tc *tc, const char *name, size_t len, int err,
     char line[300];
 
     if (err == 0 || err == SAMSA_ERR_TOPIC_ALREADY_EXISTS) {
-        sp_free(c->alloc, sc_strmap_del(&tc->topics, name, len));
+        /* it propagates to the brokers: Metadata may say UNKNOWN a while
+         * yet; no new request until it appears or request.timeout.ms
+         * passes (deleted meanwhile?) */
+        if (st) {
+            st->in_flight = false;
+            st->not_before_ms = now + sc_conf_int(c->conf, SC_REQUEST_TIMEOUT_MS);
+        }
         sc_debug(&c->log, SC_DBG_METADATA, "metadata", "topic %.*s %s",
                  (int)len, name, err ? "already exists" : "created");
         sc_mdr_refresh_soon(c->mdr);
@@ -239,6 +246,17 @@ void sc_tc_unknown(sc_tc *tc, const char *topic, size_t len)
     sc_debug(&c->log, SC_DBG_METADATA, "metadata",
              "CreateTopics v%d for %.*s (%d partitions, rf %d)", (int)v,
              (int)len, topic, (int)q->spec.partitions, (int)q->spec.rf);
+}
+
+void sc_tc_known(sc_tc *tc, const char *topic, size_t len)
+{
+    tc_topic *st;
+
+    if (!tc || !tc->topics.count)
+        return;
+    st = sc_strmap_get(&tc->topics, topic, len);
+    if (st && !st->in_flight) /* in flight: its answer keeps it a while */
+        sp_free(tc->c->alloc, sc_strmap_del(&tc->topics, topic, len));
 }
 
 int sc_tc_new(samsa_client *c, sc_tc **out)

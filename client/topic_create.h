@@ -10,7 +10,10 @@
  * connection to it is ready, else to any ready broker (KIP-590 brokers
  * forward it). Then:
  *   - created, or TOPIC_ALREADY_EXISTS: metadata is refreshed soon, and the
- *     producer places the records that waited;
+ *     producer places the records that waited; while the new topic
+ *     propagates (Metadata still says UNKNOWN) no other request goes out
+ *     for it until a Metadata answer shows it (sc_tc_known) or
+ *     request.timeout.ms passes;
  *   - a transient error (transport, REQUEST_TIMED_OUT, NOT_CONTROLLER,
  *     THROTTLING_QUOTA_EXCEEDED): nothing is reported; the next Metadata
  *     answer that still says UNKNOWN tries again after retry.backoff.ms;
@@ -46,6 +49,9 @@ void sc_tc_free(sc_tc *tc);
 /* A Metadata answer said UNKNOWN_TOPIC_OR_PARTITION for topic (a producer
  * topic): create it unless a request is out or the last one failed recently. */
 void sc_tc_unknown(sc_tc *tc, const char *topic, size_t len);
+
+/* A Metadata answer showed topic: forget its creation state. */
+void sc_tc_known(sc_tc *tc, const char *topic, size_t len);
 
 /* Requests sent so far (for tests and debug). */
 unsigned sc_tc_requests(const sc_tc *tc);
