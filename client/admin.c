@@ -54,6 +54,7 @@ struct sc_admin_op {
     /* under mu */
     bool done;
     bool abandoned;
+    bool topic_unknown; /* OP_OFFSETS waits on a topic Metadata calls unknown */
 };
 
 typedef struct sc_admin_op sc_admin_op;
@@ -190,6 +191,7 @@ static int encode_op(sp_writer *w, int16_t v, const void *arg)
 /* ---------------------------------------------------------- responses */
 
 static void op_retry_later(sc_admin_op *op);
+static void note_unknown(sc_admin_op *op, bool unknown);
 
 static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
 {
@@ -248,6 +250,8 @@ static void handle(sc_admin_op *op, const uint8_t *body, size_t len)
             p->error_code == SAMSA_ERR_OFFSET_NOT_AVAILABLE ||
             p->error_code == SAMSA_ERR_FENCED_LEADER_EPOCH) {
             op->err = p->error_code;
+            if (op->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION)
+                note_unknown(op, true);
             sc_mdr_refresh(c->mdr);
             op_retry_later(op);
             break;
@@ -325,6 +329,20 @@ static void response_cb(void *opaque, int err, const uint8_t *body, size_t len)
 
 /* ---------------------------------------------------------- dispatch */
 
+/* The error at the timeout of a lookup whose topic stayed unknown: the
+ * cause, not a bare timeout (Java throws TimeoutException here). */
+#define UNKNOWN_FMT                                                           \
+    "topic %s: UNKNOWN_TOPIC_OR_PARTITION: not in the cluster's metadata "   \
+    "after %d ms"
+
+static void note_unknown(sc_admin_op *op, bool unknown)
+{
+    op->err = unknown ? SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION : op->err;
+    pthread_mutex_lock(&op->c->mu);
+    op->topic_unknown = unknown;
+    pthread_mutex_unlock(&op->c->mu);
+}
+
 /* Try to send op now. true when sent or finished; false to wait. */
 static bool op_try(sc_admin_op *op)
 {
@@ -336,6 +354,11 @@ static bool op_try(sc_admin_op *op)
     if (sc_mono_ms() >= op->deadline) {
         const char *es = "";
         int le = sc_brokers_last_error(c->brokers, &es);
+
+        if (op->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION) {
+            finish(op, op->err, UNKNOWN_FMT, op->topic, op->timeout_ms);
+            return true;
+        }
         finish(op, SAMSA_ERR_TIMED_OUT, "no answer within the timeout%s%s%s%s",
                op->err ? " (last error " : "", op->err ? samsa_err_name(op->err) : "",
                op->err ? ")" : "", le && !op->err ? es : "");
@@ -350,8 +373,16 @@ static bool op_try(sc_admin_op *op)
                 finish(op, tm->err, "topic %s does not exist", op->topic);
                 return true;
             }
+            /* it may yet be created (by the broker, another client, our
+             * producer): wait as Java does, and say why at the timeout */
+            if (tm && tm->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION)
+                note_unknown(op, true);
             return false;
         }
+        if (op->topic_unknown) /* the loop thread writes it: no lock to read */
+            note_unknown(op, false);
+        if (op->err == SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION)
+            op->err = 0;
         if (op->partition < 0 || op->partition >= tm->npartitions) {
             finish(op, SAMSA_ERR_UNKNOWN_PARTITION, "%s has %d partitions",
                    op->topic, (int)tm->npartitions);
@@ -507,9 +538,16 @@ static int run_op(samsa_client *c, sc_admin_op **opp, int timeout_ms)
     rc = sc_client_wait(c, op_done, op, timeout_ms);
     pthread_mutex_lock(&c->mu);
     if (!op->done) {
-        op->abandoned = true;
+        bool unknown = op->topic_unknown;
+        char topic[256];
+
+        snprintf(topic, sizeof topic, "%s", op->topic ? op->topic : "");
+        op->abandoned = true; /* op may be freed once mu is released */
         pthread_mutex_unlock(&c->mu);
         *opp = NULL;
+        if (unknown)
+            return sc_client_fail(c, SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION,
+                                  UNKNOWN_FMT, topic, timeout_ms);
         return sc_client_fail(c, SAMSA_ERR_TIMED_OUT,
                               "no answer within %d ms", timeout_ms);
     }

@@ -50,7 +50,11 @@ int samsa_create_partitions(samsa_client *c, const char *topic,
  * Offset of a partition: `when` is SAMSA_OFFSET_EARLIEST, _LATEST or a
  * timestamp in ms (the first offset whose timestamp is >= it; -1 in
  * *offset when there is none). *timestamp_ms (may be NULL) gets the
- * matching record's timestamp, or -1.
+ * matching record's timestamp, or -1. A topic Metadata does not know:
+ * UNKNOWN_TOPIC_OR_PARTITION at once when allow.auto.create.topics is
+ * false; else the call waits for it to appear (as Java's offsetsForTimes)
+ * and, still unknown at timeout_ms, returns UNKNOWN_TOPIC_OR_PARTITION
+ * with the topic named in samsa_client_errstr.
  */
 int samsa_list_offset(samsa_client *c, const char *topic, int32_t partition,
                       int64_t when, int64_t *offset, int64_t *timestamp_ms,

@@ -204,6 +204,30 @@ static void test_consumer_never_creates(void **state)
     assert_false(consumer_creates(bs, "create_topics"));
 }
 
+/* samsa_list_offset on an unknown topic from a consumer-only handle in
+ * create_topics mode (it never creates): it waits as Java's
+ * offsetsForTimes does, and at the timeout names the cause and the topic,
+ * not a bare timeout. */
+static void test_list_offset_unknown_topic(void **state)
+{
+    const char *bs = st_require_env("SAMSA_TEST_BOOTSTRAP");
+    const char *kv[] = { "auto.create.topics.method", "create_topics", NULL };
+    char topic[128];
+    samsa_client *c;
+    int64_t off = 0;
+
+    (void)state;
+    st_unique_name(topic, sizeof topic, "hmeta", "nolist");
+    c = st_client_kv(bs, kv);
+    assert_int_equal(samsa_list_offset(c, topic, 0, -1, &off, NULL, 1500),
+                     SAMSA_ERR_UNKNOWN_TOPIC_OR_PARTITION);
+    print_message("error: %s\n", samsa_client_errstr(c));
+    assert_non_null(strstr(samsa_client_errstr(c), topic));
+    assert_non_null(strstr(samsa_client_errstr(c), "UNKNOWN_TOPIC_OR_PARTITION"));
+    assert_int_equal(partitions_of(c, topic), 0);
+    samsa_client_destroy(c);
+}
+
 /* A replication factor the one-node broker cannot give: every record gets
  * INVALID_REPLICATION_FACTOR with the broker's reason, soon. */
 static void test_create_error_reported(void **state)
@@ -244,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_create_broker_defaults),
         cmocka_unit_test(test_consumer_never_creates),
         cmocka_unit_test(test_create_error_reported),
+        cmocka_unit_test(test_list_offset_unknown_topic),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
