@@ -526,6 +526,26 @@ static void test_static_fenced(void **state)
     mock_stop(&m);
 }
 
+/* A started mock whose FindCoordinator answers find_err (after one
+ * COORDINATOR_NOT_AVAILABLE with fail_first), and a handle on it. */
+static samsa_client *mock_and_client(mock *m, events *e, int16_t find_err,
+                                     int fail_first)
+{
+    mock_start(m);
+    m->find_err = find_err;
+    m->find_fail_first = fail_first;
+    mock_run(m);
+    memset(e, 0, sizeof *e);
+    return mk_client(m, e, NULL);
+}
+
+static void close_all(samsa_client *c, mock *m)
+{
+    assert_int_equal(samsa_close(c, 5000), 0);
+    samsa_client_destroy(c);
+    mock_stop(m);
+}
+
 /* FindCoordinator says GROUP_AUTHORIZATION_FAILED: no retry, one event. */
 static void test_group_unauthorized(void **state)
 {
@@ -535,11 +555,7 @@ static void test_group_unauthorized(void **state)
     mock m;
 
     (void)state;
-    mock_start(&m);
-    m.find_err = SAMSA_ERR_GROUP_AUTHORIZATION_FAILED;
-    mock_run(&m);
-    memset(&e, 0, sizeof e);
-    c = mk_client(&m, &e, NULL);
+    c = mock_and_client(&m, &e, SAMSA_ERR_GROUP_AUTHORIZATION_FAILED, 0);
     assert_int_equal(samsa_subscribe(c, topics, 1), 0);
     expect_group_event(c, SAMSA_ERR_GROUP_AUTHORIZATION_FAILED, 1000);
     st_mock_lock(&m.mb);
@@ -548,9 +564,7 @@ static void test_group_unauthorized(void **state)
     st_mock_unlock(&m.mb);
     assert_int_equal(e.n, 0); /* never had partitions: no callback */
     assert_int_equal(samsa_subscribe(c, topics, 1), SAMSA_ERR_STATE);
-    assert_int_equal(samsa_close(c, 5000), 0);
-    samsa_client_destroy(c);
-    mock_stop(&m);
+    close_all(c, &m);
 }
 
 static void commit_one(samsa_topic_partition *tp)
@@ -572,11 +586,7 @@ static void test_commit_only_unauthorized(void **state)
     mock m;
 
     (void)state;
-    mock_start(&m);
-    m.find_err = SAMSA_ERR_GROUP_AUTHORIZATION_FAILED;
-    mock_run(&m);
-    memset(&e, 0, sizeof e);
-    c = mk_client(&m, &e, NULL);
+    c = mock_and_client(&m, &e, SAMSA_ERR_GROUP_AUTHORIZATION_FAILED, 0);
     commit_one(&tp);
     assert_int_equal(samsa_commit_sync(c, &tp, 1, 60000),
                      SAMSA_ERR_GROUP_AUTHORIZATION_FAILED);
@@ -589,9 +599,7 @@ static void test_commit_only_unauthorized(void **state)
     assert_int_equal(m.finds, 2); /* one per call */
     assert_int_equal(m.commits, 0);
     st_mock_unlock(&m.mb);
-    assert_int_equal(samsa_close(c, 5000), 0);
-    samsa_client_destroy(c);
-    mock_stop(&m);
+    close_all(c, &m);
 }
 
 /* Commit-only handle, COORDINATOR_NOT_AVAILABLE (retriable) from the
@@ -604,11 +612,7 @@ static void test_commit_only_coordinator_late(void **state)
     mock m;
 
     (void)state;
-    mock_start(&m);
-    m.find_fail_first = 1;
-    mock_run(&m);
-    memset(&e, 0, sizeof e);
-    c = mk_client(&m, &e, NULL);
+    c = mock_and_client(&m, &e, 0, 1);
     commit_one(&tp);
     assert_int_equal(samsa_commit_sync(c, &tp, 1, 60000), 0);
     st_mock_lock(&m.mb);
@@ -616,9 +620,7 @@ static void test_commit_only_coordinator_late(void **state)
     assert_int_equal(m.commits, 1);
     assert_int_equal(m.committed[0], 7);
     st_mock_unlock(&m.mb);
-    assert_int_equal(samsa_close(c, 5000), 0);
-    samsa_client_destroy(c);
-    mock_stop(&m);
+    close_all(c, &m);
 }
 
 int main(void)

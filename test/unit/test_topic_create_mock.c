@@ -7,10 +7,12 @@
  */
 #define _GNU_SOURCE
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "samsa_test.h"
 #include "mock_broker.h"
+#include "samsa_test_client.h"
 #include "samsa.h"
 #include "msg_create_topics.h"
 #include "msg_metadata.h"
@@ -78,53 +80,33 @@ static bool handle(void *opaque, const st_mock_req *rq)
 
 static samsa_client *mk_producer(const mock *m)
 {
-    samsa_conf *cf = samsa_conf_new(NULL);
-    samsa_client *c;
-    char err[256], boot[64];
+    const char *kv[] = { "auto.create.topics.method", "create_topics",
+                         "enable.idempotence", "false",
+                         "retry.backoff.ms", "5",
+                         "retry.backoff.max.ms", "20", NULL };
+    char boot[64];
 
     snprintf(boot, sizeof boot, "127.0.0.1:%d", m->mb.port);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", boot, err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "auto.create.topics.method", "create_topics",
-                                    err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "enable.idempotence", "false", err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "retry.backoff.ms", "5", err, sizeof err), 0);
-    assert_int_equal(samsa_conf_set(cf, "retry.backoff.max.ms", "20", err, sizeof err), 0);
-    c = samsa_client_new(cf, err, sizeof err);
-    assert_non_null(c);
-    samsa_conf_destroy(cf);
-    return c;
+    return st_client_kv(boot, kv);
 }
 
-/* Poll until the mock has answered `rounds` more unknown Metadata. */
-static void await_unknown(samsa_client *c, mock *m, int rounds)
+/* Poll until *count (a mock counter) has grown by more; exists: what the
+ * mock's Metadata says of the topic from now on. */
+static void await_more(samsa_client *c, mock *m, const int *count, int more,
+                       bool exists)
 {
     int target, seen;
 
     st_mock_lock(&m->mb);
-    target = m->unknown + rounds;
+    m->exists = exists;
+    target = *count + more;
     st_mock_unlock(&m->mb);
     do {
         samsa_poll(c, 10);
         st_mock_lock(&m->mb);
-        seen = m->unknown;
+        seen = *count;
         st_mock_unlock(&m->mb);
     } while (seen < target); /* the runner's timeout bounds a hang */
-}
-
-static void await_known(samsa_client *c, mock *m)
-{
-    int target, seen;
-
-    st_mock_lock(&m->mb);
-    m->exists = true;
-    target = m->metadata + 1;
-    st_mock_unlock(&m->mb);
-    do {
-        samsa_poll(c, 10);
-        st_mock_lock(&m->mb);
-        seen = m->metadata;
-        st_mock_unlock(&m->mb);
-    } while (seen < target);
 }
 
 static void test_one_create_while_propagating(void **state)
@@ -144,11 +126,11 @@ static void test_one_create_while_propagating(void **state)
     r.value = "v";
     r.value_len = 1;
     assert_int_equal(samsa_produce(c, &r, NULL, 0), 0);
-    await_unknown(c, &m, 12);
+    await_more(c, &m, &m.unknown, 12, false);
     st_mock_lock(&m.mb);
     assert_int_equal(m.creates, 1);
     st_mock_unlock(&m.mb);
-    await_known(c, &m); /* the creation state goes (sc_tc_known) */
+    await_more(c, &m, &m.metadata, 1, true); /* sc_tc_known drops its state */
     st_mock_lock(&m.mb);
     assert_int_equal(m.creates, 1);
     st_mock_unlock(&m.mb);
