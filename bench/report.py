@@ -49,7 +49,8 @@ def aggregate(runs):
             cell["failed"] += 1
     med = {}
     keys = ["msgs_per_s", "mb_per_s", "cpu_s", "cpu_s_per_million", "cpu_pct",
-            "peak_rss_kb", "threads", "p50_us", "p99_us", "p999_us", "seconds"]
+            "peak_rss_kb", "threads", "p50_us", "p99_us", "p999_us", "seconds",
+            "proc_user_s", "proc_sys_s"]  # the last two: C programs only
     for w in order:
         for c, cell in table[w].items():
             m = {k: median([r.get(k) for r in cell["runs"]]) for k in keys}
