@@ -16,50 +16,13 @@
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "samsa_test_client.h"
 #include "samsa.h"
 #include "samsa/consumer.h"
 
 static const char *bootstrap(void)
 {
     return st_require_env("SAMSA_TEST_BOOTSTRAP");
-}
-
-static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
-{
-    (void)opaque;
-    fprintf(stderr, "log %d %s: %s\n", level, ctx, msg);
-}
-
-static samsa_client *client_new(const char *boot, const char *const *kv)
-{
-    samsa_conf *cf = samsa_conf_new(NULL);
-    samsa_client *c;
-    char err[256];
-
-    assert_non_null(cf);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", boot, err, sizeof err), 0);
-    if (getenv("SAMSA_TEST_DEBUG")) {
-        samsa_conf_set_log_cb(cf, log_cb, NULL);
-        assert_int_equal(samsa_conf_set(cf, "debug", getenv("SAMSA_TEST_DEBUG"),
-                                        err, sizeof err), 0);
-    }
-    for (; kv && kv[0]; kv += 2)
-        if (samsa_conf_set(cf, kv[0], kv[1], err, sizeof err) != 0)
-            fail_msg("conf %s: %s", kv[0], err);
-    c = samsa_client_new(cf, err, sizeof err);
-    if (!c)
-        fail_msg("client: %s", err);
-    samsa_conf_destroy(cf);
-    return c;
-}
-
-static void topic_name(char *buf, size_t len, const char *what)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(buf, len, "hcons-%s-%d-%ld%03ld", what, (int)getpid(),
-             (long)ts.tv_sec, ts.tv_nsec / 1000000);
 }
 
 /* Produce n messages "k<i>" -> "v<i>-<pad>" with kcat (random partitioner
@@ -177,8 +140,8 @@ static void read_codec(const char *codec, int n, bool background)
 
     if (!have_kcat())
         skip();
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, codec);
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", codec);
     assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
     kcat_produce(boot, topic, n, codec);
     if (background)
@@ -258,12 +221,12 @@ static void test_read_sasl_ssl(void **state)
 
     if (!have_kcat())
         skip();
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "tls");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "tls");
     assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
     samsa_client_destroy(c);
     kcat_produce(boot, topic, 50000, "none");
-    c = client_new(sboot, kv);
+    c = st_client_kv(sboot, kv);
     assign_all(c, topic, 3, SAMSA_OFFSET_BEGINNING);
     got = read_all(c, 50000, 3, 60000);
     assert_int_equal(got, 50000);
@@ -284,8 +247,8 @@ static void test_seek(void **state)
     int i;
     (void)state;
 
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "seek");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "seek");
     /* the records are dated 2023: without retention.ms=-1 the broker's
      * retention check (every 5 min) may delete them mid-test, and
      * seek(BEGINNING) then lands on offset 200 */
@@ -408,8 +371,8 @@ static void test_prefetch_limit(void **state)
 
     if (!have_kcat())
         skip();
-    c = client_new(boot, kv);
-    topic_name(topic, sizeof topic, "prefetch");
+    c = st_client_kv(boot, kv);
+    st_unique_name(topic, sizeof topic, "hcons", "prefetch");
     assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
     kcat_produce(boot, topic, n, "none"); /* about 2 MB */
     assert_int_equal(samsa_start(c), 0);
@@ -449,8 +412,8 @@ static void test_prefetch_compressed(void **state)
 
     if (!have_kcat())
         skip();
-    c = client_new(boot, kv);
-    topic_name(topic, sizeof topic, "zip");
+    c = st_client_kv(boot, kv);
+    st_unique_name(topic, sizeof topic, "hcons", "zip");
     assert_int_equal(samsa_create_topic(c, topic, 2, 1, NULL, 0, 30000), 0);
     fd = mkstemp(path);
     assert_true(fd >= 0);
@@ -522,23 +485,13 @@ static void test_pause_resume(void **state)
     samsa_client *c;
     samsa_topic_partition tp;
     samsa_message *m;
-    int i, got = 0;
+    int got = 0;
     (void)state;
 
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "pause");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "pause");
     assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
-    for (i = 0; i < 10; i++) {
-        samsa_record r;
-        memset(&r, 0, sizeof r);
-        r.topic = topic;
-        r.partition = 0;
-        r.value = "x";
-        r.value_len = 1;
-        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
-        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
-    }
-    assert_int_equal(samsa_flush(c, 30000), 0);
+    produce_n(c, topic, 0, 10, 8);
     memset(&tp, 0, sizeof tp);
     tp.topic = topic;
     tp.partition = 0;
@@ -592,9 +545,9 @@ static void test_pause_holds_budget(void **state)
     int i, got1 = 0;
     (void)state;
 
-    c = client_new(boot, kv);
-    prod = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "pausebudget");
+    c = st_client_kv(boot, kv);
+    prod = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "pausebudget");
     assert_int_equal(samsa_create_topic(prod, topic, 2, 1, NULL, 0, 30000), 0);
     produce_n(prod, topic, 0, n0, 1024); /* 1 MB: four times the budget */
     memset(tps, 0, sizeof tps);
@@ -660,9 +613,9 @@ static void test_pause_keeps_backpressure(void **state)
     int64_t next;
     (void)state;
 
-    c = client_new(boot, kv);
-    prod = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "pauseback");
+    c = st_client_kv(boot, kv);
+    prod = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "pauseback");
     assert_int_equal(samsa_create_topic(prod, topic, 2, 1, NULL, 0, 30000), 0);
     produce_n(prod, topic, 0, N, 1024);
     produce_n(prod, topic, 1, N, 1024);
@@ -727,8 +680,8 @@ static void test_unknown_topic(void **state)
     char topic[128];
     (void)state;
 
-    c = client_new(boot, kv);
-    topic_name(topic, sizeof topic, "missing");
+    c = st_client_kv(boot, kv);
+    st_unique_name(topic, sizeof topic, "hcons", "missing");
     memset(&tp, 0, sizeof tp);
     tp.topic = topic;
     tp.partition = 0;
@@ -756,27 +709,17 @@ static void test_out_of_range(void **state)
     int i;
     (void)state;
 
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "oor");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "oor");
     assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
-    for (i = 0; i < 5; i++) {
-        samsa_record r;
-        memset(&r, 0, sizeof r);
-        r.topic = topic;
-        r.partition = 0;
-        r.value = "x";
-        r.value_len = 1;
-        r.timestamp_ms = SAMSA_TIMESTAMP_NOW;
-        assert_int_equal(samsa_produce(c, &r, NULL, 10000), 0);
-    }
-    assert_int_equal(samsa_flush(c, 30000), 0);
+    produce_n(c, topic, 0, 5, 8);
     samsa_client_destroy(c);
 
     for (i = 0; i < 3; i++) {
         const char *kv[] = { "auto.offset.reset", policies[i], NULL };
         samsa_topic_partition tp;
 
-        c = client_new(boot, kv);
+        c = st_client_kv(boot, kv);
         memset(&tp, 0, sizeof tp);
         tp.topic = topic;
         tp.partition = 0;
@@ -824,9 +767,9 @@ static void test_two_topics(void **state)
     samsa_message *m;
     (void)state;
 
-    c = client_new(boot, NULL);
-    topic_name(ta, sizeof ta, "two-a");
-    topic_name(tb, sizeof tb, "two-b");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(ta, sizeof ta, "hcons", "two-a");
+    st_unique_name(tb, sizeof tb, "hcons", "two-b");
     names[0] = ta;
     names[1] = tb;
     for (t = 0; t < 2; t++)
@@ -972,8 +915,8 @@ static void test_threads(void **state)
 
     if (!have_kcat())
         skip();
-    c = client_new(boot, kv);
-    topic_name(topic, sizeof topic, "threads");
+    c = st_client_kv(boot, kv);
+    st_unique_name(topic, sizeof topic, "hcons", "threads");
     assert_int_equal(samsa_create_topic(c, topic, 3, 1, NULL, 0, 30000), 0);
     kcat_produce(boot, topic, n, "lz4");
     assert_int_equal(samsa_start(c), 0);
@@ -1052,7 +995,7 @@ static void read_values(const char *boot, const char *topic,
                         const char *isolation, char *out, size_t outlen)
 {
     const char *kv[] = { "isolation.level", isolation, NULL };
-    samsa_client *c = client_new(boot, kv);
+    samsa_client *c = st_client_kv(boot, kv);
     samsa_topic_partition tp;
     samsa_message *m;
     size_t used = 0;
@@ -1095,8 +1038,8 @@ static void test_read_committed(void **state)
 
     if (!java_ready())
         skip();
-    c = client_new(boot, NULL);
-    topic_name(topic, sizeof topic, "txn");
+    c = st_client_kv(boot, NULL);
+    st_unique_name(topic, sizeof topic, "hcons", "txn");
     assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
     samsa_client_destroy(c);
     snprintf(cmd, sizeof cmd, "java -Xmx256m -cp '%s/*:%s' TxnProducer %s %s 2>/dev/null",
