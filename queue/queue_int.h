@@ -135,6 +135,13 @@ typedef struct samsa_queue_job {
                               msgs untouched (their ran flags unset: the
                               run thread reads this instead, so the
                               worker writes no per-message cache line) */
+    bool lazy;             /* a chain of main-topic messages without
+                              middleware: only msgs[i].m is set until the
+                              run thread needs more (sq_job_expand); the
+                              worker shows the handler `cur` instead */
+    size_t nran;           /* lazy: messages the worker ran (all OK but
+                              maybe the last, whose result is in cur) */
+    sq_msgref cur;         /* lazy: the message the handler is on */
     samsa_queue_result result;
     char err[256];
     size_t nhdrs;
@@ -276,6 +283,11 @@ void sq_run_job(samsa_queue *q, sq_job *job);
 /* Takes the messages m[0..n): on failure (NULL) they are released. */
 sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n);
 void sq_job_free(sq_job *job);
+/* Fill a lazy job's entries (and what its worker ran) so the general code
+ * can read them; nothing when it is not lazy. */
+void sq_job_expand(sq_job *job);
+/* Worker side: job->cur := message i of a lazy chain. */
+void sq_job_lazy_cur(sq_job *job, size_t i);
 /* Free the headers and outputs the handler added (they belong to the
  * attempt that added them: cleared before the job's remaining messages run
  * again). */

@@ -97,6 +97,16 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     if (q->all_jobs)
         q->all_jobs->all_prev = job;
     q->all_jobs = job;
+    /* the caller makes it a chain (n > 1, not batch): with no middleware
+     * and a main topic nothing but the message is needed per entry until
+     * a result other than OK comes back (sq_job_expand) */
+    if (n > 1 && !q->batch && q->nmw == 0 && p->level < 0) {
+        job->lazy = true;
+        job->n = n;
+        for (i = 0; i < n; i++)
+            job->msgs[i].m = m[i];
+        return job;
+    }
     for (i = 0; i < n; i++) {
         sq_msgref *r = &job->msgs[i];
 
@@ -120,6 +130,44 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
         }
     }
     return job;
+}
+
+static void init_ref(sq_msgref *r, samsa_message *m, const sq_job *job, size_t i)
+{
+    *r = (sq_msgref){
+        .m = m,
+        .attempt = 1,
+        .otopic = (char *)m->topic, /* lives as long as the message */
+        .opart = m->partition,
+        .ooff = m->offset,
+        .level = -1,
+        .ack = { .job = (sq_job *)job, .idx = (int)i },
+    };
+}
+
+void sq_job_expand(sq_job *job)
+{
+    size_t i;
+
+    if (!job->lazy)
+        return;
+    for (i = 0; i < job->n; i++) {
+        init_ref(&job->msgs[i], job->msgs[i].m, job, i);
+        job->msgs[i].ran = i < job->nran;
+    }
+    /* the chain stops at its first result other than OK: only the last
+     * message run can have one (or a result the handler set) */
+    if (job->nran > 0 && job->nran <= job->n) {
+        job->msgs[job->nran - 1].result = job->cur.result;
+        job->msgs[job->nran - 1].result_set = job->cur.result_set;
+    }
+    job->lazy = false;
+}
+
+/* Fill job->cur for message i of a lazy chain (worker side). */
+void sq_job_lazy_cur(sq_job *job, size_t i)
+{
+    init_ref(&job->cur, job->msgs[i].m, job, i);
 }
 
 static void free_output(const samsa_allocator *a, sq_output *o)
@@ -173,11 +221,15 @@ void sq_job_free(sq_job *job)
         job->q->all_jobs = job->all_next;
     if (job->all_next)
         job->all_next->all_prev = job->all_prev;
-    for (i = 0; i < job->n; i++) {
-        samsa_message_release(job->msgs[i].m);
-        if (job->msgs[i].otopic_owned)
-            sp_free(a, job->msgs[i].otopic);
-    }
+    if (job->lazy)
+        for (i = 0; i < job->n; i++)
+            samsa_message_release(job->msgs[i].m);
+    else
+        for (i = 0; i < job->n; i++) {
+            samsa_message_release(job->msgs[i].m);
+            if (job->msgs[i].otopic_owned)
+                sp_free(a, job->msgs[i].otopic);
+        }
     sq_job_clear_added(job);
     sp_free(a, job->tracestate);
     if (job->msgs_cap == SQ_CHAIN_MAX && job->q->nspare < SQ_SPARE_MSGS)
@@ -193,7 +245,9 @@ void sq_job_free(sq_job *job)
  * a chain of single messages runs on one worker). */
 static sq_msgref *vref(const samsa_queue_job *job, size_t i)
 {
-    return job && i < job->vn ? &job->msgs[job->vbase + i] : NULL;
+    if (!job || i >= job->vn)
+        return NULL;
+    return job->lazy ? (sq_msgref *)&job->cur : &job->msgs[job->vbase + i];
 }
 
 size_t samsa_queue_job_count(const samsa_queue_job *job)

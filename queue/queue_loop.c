@@ -254,6 +254,30 @@ static bool complete_all(samsa_queue *q, sq_job *job)
     return true; /* the caller retires the job: no state to mark */
 }
 
+/* complete_all for a lazy job: its entries hold only the messages. */
+static bool complete_all_lazy(samsa_queue *q, sq_job *job)
+{
+    size_t i, n = job->n;
+
+    if (n == 0 || !job->all_ran || job->nouts)
+        return false;
+    if (sq_tracker_done_run(&job->part->tr, job->msgs[0].m->offset,
+                            job->msgs[n - 1].m->offset, (uint32_t)n) != 0)
+        return false;
+    q->completions += (int64_t)n;
+    q->processed += n;
+    for (i = 0; q->cb.on_success && i < n; i++) {
+        const samsa_message *m = job->msgs[i].m;
+        samsa_queue_event ev = {
+            .topic = m->topic, .partition = m->partition, .offset = m->offset,
+            .attempt = 1, .result = SAMSA_QUEUE_OK, .errstr = job->err[0] ? job->err : "",
+        };
+
+        q->cb.on_success(q->cb.opaque, &ev);
+    }
+    return true;
+}
+
 static void process_one(samsa_queue *q, sq_job *job)
 {
     size_t i, ndone = 0;
@@ -261,6 +285,14 @@ static void process_one(samsa_queue *q, sq_job *job)
 
     if (job->part->worker_jobs)
         job->part->worker_jobs--;
+    if (job->lazy) {
+        /* the usual end: a whole chain OK, no entry read or written */
+        if (job_live(job) && complete_all_lazy(q, job)) {
+            sq_job_retire(q, job);
+            return;
+        }
+        sq_job_expand(job);
+    }
     if (job_live(job) && complete_all(q, job)) {
         sq_job_retire(q, job);
         return;
@@ -344,7 +376,7 @@ static void dispatch(samsa_queue *q)
             if (job->part->waiting_retry)
                 job->part->waiting_retry--;
         }
-        for (i = 0; i < job->n; i++)
+        for (i = 0; !job->lazy && i < job->n; i++) /* lazy: not run yet */
             route |= job->msgs[i].state == SQ_M_ROUTE;
         if (route) {
             sq_job_advance(q, job);
@@ -406,14 +438,23 @@ static size_t intake(samsa_queue *q)
             continue;
         }
         if (p->level < 0 && (q->batch || q->v.ordering == SQ_ORDER_PARTITION) &&
-            (q->batch || (!p->need_meta && p->nskip == 0)))
-            while (j < n && (int64_t)run < (q->batch ? q->v.batch_max : SQ_CHAIN_MAX) &&
-                   !ms[j]->err &&
-                   ms[j]->partition == p->partition &&
-                   (ms[j]->topic == ms[i]->topic || !strcmp(ms[j]->topic, p->topic))) {
-                j++;
+            (q->batch || (!p->need_meta && p->nskip == 0))) {
+            size_t lim = n - i, cap = q->batch ? (size_t)q->v.batch_max : SQ_CHAIN_MAX;
+            const char *topic = ms[i]->topic;
+            int32_t part = p->partition;
+
+            if (lim > cap)
+                lim = cap;
+            while (run < lim) {
+                const samsa_message *mj = ms[i + run];
+
+                if (mj->err || mj->partition != part ||
+                    (mj->topic != topic && strcmp(mj->topic, p->topic)))
+                    break;
                 run++;
             }
+            j = i + run;
+        }
         if (!p->owned && !q->group) {
             p->owned = true; /* assign mode: every partition given is ours */
         }

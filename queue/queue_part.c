@@ -210,10 +210,14 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
 
     if (p->need_meta)
         return 2;
-    if (p->nskip && drop_skipped(q, p, job) == 0)
-        return 0; /* every message of the job was done before */
+    if (p->nskip) {
+        sq_job_expand(job); /* drop_skipped moves entries */
+        if (drop_skipped(q, p, job) == 0)
+            return 0; /* every message of the job was done before */
+    }
     m = job->msgs[0].m;
-    if (job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
+    /* a lazy job is of a main topic: no due time */
+    if (!job->lazy && job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
         return 1;
     /* the tracker also holds finished offsets above the frontier: no
      * room there is as full as no room in the lanes */
@@ -256,7 +260,7 @@ void sq_part_drain_held(samsa_queue *q, sq_part *p)
         if (r != 0) {
             p->nheld -= n - (uint32_t)job->n; /* skipped ones left it */
             job->next = next;
-            p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
+            p->due_wall = r == 1 && !job->lazy ? job->msgs[0].due_ms : 0;
             if (moved)
                 p->held_since = sq_now_ms(); /* progress: not stuck */
             hold_pause(q, p, r);
@@ -281,7 +285,7 @@ void sq_part_intake(samsa_queue *q, sq_part *p, sq_job *job)
 
         if (r == 0)
             return;
-        p->due_wall = r == 1 ? job->msgs[0].due_ms : 0;
+        p->due_wall = r == 1 && !job->lazy ? job->msgs[0].due_ms : 0;
         p->nheld += (uint32_t)job->n;
         hold_pause(q, p, r);
     } else {

@@ -73,25 +73,51 @@ static samsa_queue_result run_once(samsa_queue *q, sq_job *job)
     return r;
 }
 
-void sq_run_job(samsa_queue *q, sq_job *job)
+/* A lazy chain without middleware (see sq_run_job): the handler sees
+ * job->cur, of which only what differs from the previous message is
+ * rewritten. Returns the messages run; job->result as in sq_run_job. */
+static size_t run_lazy(samsa_queue *q, sq_job *job)
 {
-    size_t k, ran = 0;
+    sq_msgref *c = &job->cur;
+    size_t k, n = job->n;
 
-    job->result = SAMSA_QUEUE_OK;
-    job->all_ran = false;
-    if (!job->chain) {
-        job->vbase = 0;
-        job->vn = job->n;
-        job->result = run_once(q, job);
-        return;
+    sq_job_lazy_cur(job, 0);
+    job->vbase = 0;
+    job->vn = 1;
+    for (k = 0; k < n; k++) {
+        samsa_queue_result r;
+
+        if (k) {
+            samsa_message *msg = job->msgs[k].m;
+
+            c->m = msg;
+            c->otopic = (char *)msg->topic;
+            c->opart = msg->partition;
+            c->ooff = msg->offset;
+            c->result_set = false; /* result is OK: the chain went on */
+        }
+        job->err[0] = '\0';
+        r = q->handler(q->opaque, job);
+        if (r != SAMSA_QUEUE_OK) {
+            if (r != SAMSA_QUEUE_RETRY && r != SAMSA_QUEUE_FAIL)
+                r = SAMSA_QUEUE_FAIL;
+            if (!c->result_set)
+                c->result = r;
+            job->result = r;
+            return k + 1;
+        }
+        if (c->result != SAMSA_QUEUE_OK || job->nouts || job->nhdrs)
+            return k + 1; /* a result set, or what it added is its own */
     }
-    /* A chain: consecutive messages of one lane, each its own handler
-     * call, in order. It stops at the first one that is not OK (the rest
-     * wait for its retry or routing, order kept) and after one that added
-     * headers or outputs (those belong to it alone). Without middleware
-     * the handler is called directly and a message's entry is written
-     * only when its result changes: the run thread made those entries and
-     * reads them next, so a write here would move the cache line twice. */
+    return n;
+}
+
+/* A chain with filled entries: each message's entry is written only when
+ * its result changes (see sq_run_job). Returns the messages run. */
+static size_t run_chain(samsa_queue *q, sq_job *job)
+{
+    size_t k;
+
     for (k = 0; k < job->n; k++) {
         sq_msgref *m = &job->msgs[k];
         samsa_queue_result r;
@@ -108,18 +134,46 @@ void sq_run_job(samsa_queue *q, sq_job *job)
         } else {
             r = run_once(q, job);
         }
-        ran = k + 1;
         if (m->result != SAMSA_QUEUE_OK || r != SAMSA_QUEUE_OK) {
             job->result = r;
-            break;
+            return k + 1;
         }
         if (job->nouts || job->nhdrs)
-            break;
+            return k + 1;
     }
+    return job->n;
+}
+
+void sq_run_job(samsa_queue *q, sq_job *job)
+{
+    size_t k, ran;
+
+    job->result = SAMSA_QUEUE_OK;
+    job->all_ran = false;
+    if (!job->chain) {
+        job->vbase = 0;
+        job->vn = job->n;
+        job->result = run_once(q, job);
+        return;
+    }
+    /* A chain: consecutive messages of one lane, each its own handler
+     * call, in order. It stops at the first one that is not OK (the rest
+     * wait for its retry or routing, order kept) and after one that added
+     * headers or outputs (those belong to it alone). Without middleware
+     * the handler is called directly and a message's entry is written
+     * only when its result changes: the run thread made those entries and
+     * reads them next, so a write here would move the cache line twice.
+     * A lazy chain has no entries to write at all. */
+    if (job->lazy && q->nmw)
+        sq_job_expand(job); /* middleware reads the entries */
+    ran = job->lazy ? run_lazy(q, job) : run_chain(q, job);
+    job->nran = ran;
     if (ran == job->n && job->result == SAMSA_QUEUE_OK && !job->nouts && !job->nhdrs) {
         job->all_ran = true;
         return;
     }
+    if (job->lazy)
+        return; /* sq_job_expand marks what ran */
     for (k = 0; k < ran; k++)
         job->msgs[k].ran = true;
 }

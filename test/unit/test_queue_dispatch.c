@@ -389,6 +389,107 @@ static void test_chain_outputs_per_message(void **state)
     free(q);
 }
 
+/* A lazy chain (main topic, no middleware): the handler sees each
+ * message through job->cur; offset 12 retries, offset 21 gets FAIL set
+ * while the handler returns OK. */
+static int64_t lazy_seen[8];
+static size_t nlazy_seen;
+
+static samsa_queue_result h_lazy(void *opaque, samsa_queue_job *job)
+{
+    const samsa_message *m = samsa_queue_job_message(job, 0);
+    const char *topic = NULL;
+    int32_t part = -1;
+    int64_t off = -1;
+    (void)opaque;
+
+    assert_int_equal(samsa_queue_job_count(job), 1);
+    assert_null(samsa_queue_job_message(job, 1));
+    assert_int_equal(samsa_queue_job_attempt(job, 0), 1);
+    samsa_queue_job_origin(job, 0, &topic, &part, &off);
+    assert_string_equal(topic, "lazy");
+    assert_int_equal(part, 3);
+    assert_int_equal(off, m->offset);
+    lazy_seen[nlazy_seen++] = m->offset;
+    if (m->offset == 12) {
+        samsa_queue_job_set_error(job, "twelve");
+        return SAMSA_QUEUE_RETRY;
+    }
+    if (m->offset == 21)
+        samsa_queue_job_set_result(job, 0, SAMSA_QUEUE_FAIL);
+    return SAMSA_QUEUE_OK;
+}
+
+static void lazy_run(samsa_queue *q, sq_job *job, samsa_message *ms, int64_t first)
+{
+    size_t i;
+
+    for (i = 0; i < job->n; i++) {
+        memset(&ms[i], 0, sizeof ms[i]);
+        ms[i].topic = "lazy";
+        ms[i].partition = 3;
+        ms[i].offset = first + (int64_t)i;
+        job->msgs[i].m = &ms[i]; /* nothing else: as sq_job_new leaves it */
+    }
+    job->lazy = true;
+    job->chain = true;
+    nlazy_seen = 0;
+    sq_run_job(q, job);
+}
+
+static void test_lazy_chain(void **state)
+{
+    samsa_queue *q = fake_queue(h_lazy);
+    sq_job *job = fake_job(q, 4);
+    samsa_message ms[4];
+    (void)state;
+
+    /* every message OK: nothing but the count comes back */
+    lazy_run(q, job, ms, 0);
+    assert_int_equal(nlazy_seen, 4);
+    assert_int_equal(lazy_seen[3], 3);
+    assert_true(job->all_ran);
+    assert_int_equal(job->nran, 4);
+    assert_true(job->lazy);
+
+    /* offset 12 retries: the chain stops there, 13 not run */
+    lazy_run(q, job, ms, 10);
+    assert_int_equal(nlazy_seen, 3);
+    assert_false(job->all_ran);
+    assert_int_equal(job->nran, 3);
+    assert_int_equal(job->result, SAMSA_QUEUE_RETRY);
+    assert_string_equal(job->err, "twelve");
+    sq_job_expand(job);
+    assert_false(job->lazy);
+    assert_true(job->msgs[0].ran && job->msgs[1].ran && job->msgs[2].ran);
+    assert_false(job->msgs[3].ran);
+    assert_int_equal(job->msgs[1].result, SAMSA_QUEUE_OK);
+    assert_int_equal(job->msgs[2].result, SAMSA_QUEUE_RETRY);
+    assert_int_equal(job->msgs[2].state, SQ_M_HANDLE);
+    assert_int_equal(job->msgs[2].attempt, 1);
+    assert_int_equal(job->msgs[2].level, -1);
+    assert_int_equal(job->msgs[2].ooff, 12);
+    assert_ptr_equal(job->msgs[3].m, &ms[3]);
+    assert_ptr_equal(job->msgs[3].ack.job, job);
+    assert_int_equal(job->msgs[3].ack.idx, 3);
+
+    /* a result set by the handler stops the chain like a returned one */
+    lazy_run(q, job, ms, 20);
+    assert_int_equal(nlazy_seen, 2);
+    assert_int_equal(job->nran, 2);
+    assert_int_equal(job->result, SAMSA_QUEUE_OK);
+    sq_job_expand(job);
+    assert_int_equal(job->msgs[0].result, SAMSA_QUEUE_OK);
+    assert_int_equal(job->msgs[1].result, SAMSA_QUEUE_FAIL);
+    assert_true(job->msgs[1].result_set);
+    assert_false(job->msgs[2].ran);
+    sq_job_expand(job); /* not lazy any more: nothing */
+    assert_int_equal(job->msgs[1].result, SAMSA_QUEUE_FAIL);
+    free(job->msgs);
+    free(job);
+    free(q);
+}
+
 static samsa_queue_conf *conf_offline(void)
 {
     samsa_queue_conf *qc = samsa_queue_conf_new(NULL);
@@ -473,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_batch_results),
         cmocka_unit_test(test_job_accessors),
         cmocka_unit_test(test_chain_outputs_per_message),
+        cmocka_unit_test(test_lazy_chain),
         cmocka_unit_test(test_life_cycle_refusals),
     };
 
