@@ -36,9 +36,7 @@ static void test_commit_explicit(void **state)
     cgt_bootstrap();
     admin = cgt_make_topic(topic, sizeof topic, "commit");
     cgt_name_of(group, sizeof group, "commit");
-    kv[0] = "group.id";
-    kv[1] = group;
-    kv[2] = NULL;
+    cgt_kv(kv, sizeof kv / sizeof *kv, group, NULL, NULL);
     c = cgt_client_new(kv, NULL);
     memset(tp, 0, sizeof tp);
     tp[0].topic = topic;
@@ -128,9 +126,7 @@ static void test_commit_async_order(void **state)
     cgt_bootstrap();
     admin = cgt_make_topic(topic, sizeof topic, "async");
     cgt_name_of(group, sizeof group, "async");
-    kv[0] = "group.id";
-    kv[1] = group;
-    kv[2] = NULL;
+    cgt_kv(kv, sizeof kv / sizeof *kv, group, NULL, NULL);
     c = cgt_client_new(kv, NULL);
     order_n = 0;
     for (i = 0; i < 8; i++) {
@@ -176,13 +172,8 @@ static void test_auto_commit(void **state)
     cgt_name_of(group, sizeof group, "autocommit");
     memset(cgt_seen, 0, sizeof cgt_seen);
     cgt_produce(admin, topic, 40, 0);
-    kv[0] = "group.id";
-    kv[1] = group;
-    kv[2] = "auto.offset.reset";
-    kv[3] = "earliest";
-    kv[4] = "auto.commit.interval.ms";
-    kv[5] = "300";
-    kv[6] = NULL;
+    cgt_kv(kv, sizeof kv / sizeof *kv, group, NULL, "auto.offset.reset", "earliest",
+           "auto.commit.interval.ms", "300", NULL);
     cgt_member_start(&ms[0], 0, kv);
     ms[0].commit_on_revoke = false;
     cgt_settle(ms, 1, CGT_NPART, 0, 60000); /* consume nothing yet */

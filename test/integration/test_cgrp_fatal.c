@@ -94,17 +94,9 @@ static void test_static_fenced(void **state)
     topics[0] = topic;
     cgt_name_of(group, sizeof group, "fenced");
     snprintf(inst, sizeof inst, "%s-static", group);
-    kv[0] = "group.id";
-    kv[1] = group;
-    kv[2] = "group.instance.id";
-    kv[3] = inst;
-    kv[4] = "partition.assignment.strategy";
-    kv[5] = "range";
-    kv[6] = "session.timeout.ms";
-    kv[7] = "10000";
-    kv[8] = "heartbeat.interval.ms";
-    kv[9] = "300";
-    kv[10] = NULL;
+    cgt_kv(kv, sizeof kv / sizeof *kv, group, NULL, "group.instance.id", inst,
+           "partition.assignment.strategy", "range", "session.timeout.ms", "10000",
+           "heartbeat.interval.ms", "300", NULL);
     cgt_member_start(&ms[0], 0, kv);
     cgt_settle(ms, 1, CGT_NPART, 10, 60000);
     cgt_member_start(&ms[1], 1, kv); /* same instance id: takes the place */
@@ -173,13 +165,8 @@ static void test_kip848_unreleased_instance(void **state)
     cgt_bootstrap();
     cgt_name_of(group, sizeof group, "unreleased");
     snprintf(inst, sizeof inst, "%s-static", group);
-    kv[0] = "group.id";
-    kv[1] = group;
-    kv[2] = "group.instance.id";
-    kv[3] = inst;
-    kv[4] = "group.protocol";
-    kv[5] = "consumer";
-    kv[6] = NULL;
+    cgt_kv(kv, sizeof kv / sizeof *kv, group, NULL, "group.instance.id", inst,
+           "group.protocol", "consumer", NULL);
     refused("unreleased", kv, kv, SAMSA_ERR_UNRELEASED_INSTANCE_ID);
 }
 
@@ -191,12 +178,10 @@ static void test_inconsistent_protocol(void **state)
     (void)state;
     cgt_bootstrap();
     cgt_name_of(group, sizeof group, "inconsistent");
-    kv0[0] = kv1[0] = "group.id";
-    kv0[1] = kv1[1] = group;
-    kv0[2] = kv1[2] = "partition.assignment.strategy";
-    kv0[3] = "range";
-    kv1[3] = "roundrobin";
-    kv0[4] = kv1[4] = NULL;
+    cgt_kv(kv0, sizeof kv0 / sizeof *kv0, group, NULL,
+           "partition.assignment.strategy", "range", NULL);
+    cgt_kv(kv1, sizeof kv1 / sizeof *kv1, group, NULL,
+           "partition.assignment.strategy", "roundrobin", NULL);
     refused("inconsistent", kv0, kv1, SAMSA_ERR_INCONSISTENT_GROUP_PROTOCOL);
 }
 

@@ -9,6 +9,7 @@
 
 #include "samsa_test.h"
 #include "cgrp_test.h"
+#include "samsa_test_client.h"
 
 const char *cgt_bootstrap(void)
 {
@@ -23,19 +24,9 @@ int64_t cgt_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
-{
-    (void)opaque;
-    fprintf(stderr, "log %d %s: %s\n", level, ctx, msg);
-}
-
 void cgt_name_of(char *buf, size_t len, const char *what)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(buf, len, "hgroup-%s-%d-%ld%03ld", what, (int)getpid(),
-             (long)ts.tv_sec, ts.tv_nsec / 1000000);
+    st_unique_name(buf, len, "hgroup", what);
 }
 
 /* kv = "group.id" group, then the name/value strings given after extra
@@ -99,27 +90,11 @@ void cgt_rebalance_cb(void *opaque, samsa_client *c, samsa_rebalance_event ev,
 
 samsa_client *cgt_client_new(const char *const *kv, cgt_member *m)
 {
-    samsa_conf *cf = samsa_conf_new(NULL);
-    samsa_client *c;
-    char err[256];
+    samsa_conf *cf = st_conf_kv(cgt_bootstrap(), kv);
 
-    assert_non_null(cf);
-    assert_int_equal(samsa_conf_set(cf, "bootstrap.servers", cgt_bootstrap(), err, sizeof err), 0);
-    if (getenv("SAMSA_TEST_DEBUG")) {
-        samsa_conf_set_log_cb(cf, log_cb, NULL);
-        assert_int_equal(samsa_conf_set(cf, "debug", getenv("SAMSA_TEST_DEBUG"),
-                                        err, sizeof err), 0);
-    }
-    for (; kv && kv[0]; kv += 2)
-        if (samsa_conf_set(cf, kv[0], kv[1], err, sizeof err) != 0)
-            fail_msg("conf %s: %s", kv[0], err);
     if (m)
         samsa_conf_set_rebalance_cb(cf, cgt_rebalance_cb, m);
-    c = samsa_client_new(cf, err, sizeof err);
-    if (!c)
-        fail_msg("client: %s", err);
-    samsa_conf_destroy(cf);
-    return c;
+    return st_client_of(cf);
 }
 
 void cgt_member_start(cgt_member *m, int id, const char *const *kv)
