@@ -15,6 +15,7 @@
 #include "arena.h"
 #include "msg_consumer_protocol.h"
 #include "msg_describe_groups.h"
+#include "coord_find.h"
 #include "msg_find_coordinator.h"
 #include "msg_list_groups.h"
 #include "msg_offset_fetch.h"
@@ -62,47 +63,15 @@ typedef struct fc_call {
     int32_t node;
 } fc_call;
 
-static int fc_encode(sp_writer *w, int16_t v, const void *arg)
-{
-    const fc_call *fc = arg;
-    sp_find_coordinator_req req;
-    sp_str key = sp_str_of(fc->group);
-
-    memset(&req, 0, sizeof req);
-    req.key = key;
-    req.key_type = 0; /* group */
-    req.coordinator_keys.count = 1;
-    req.coordinator_keys.items = &key;
-    return sp_schema_encode(w, &sp_msg_find_coordinator_req, v, &req);
-}
-
 static int fc_decode(void *arg, int16_t v, const uint8_t *body, size_t len,
                      char *errbuf, size_t errlen)
 {
     fc_call *fc = arg;
-    sp_find_coordinator_resp r;
-    sp_arena arena;
-    int rc;
+    int err = 0, rc;
 
-    sp_arena_init(&arena, fc->alloc, 1u << 20);
-    rc = sp_schema_decode(&sp_msg_find_coordinator_resp, v, &r, &arena, body, len);
-    if (rc == 0) {
-        if (v >= 4) {
-            if (r.coordinators.count < 1) {
-                rc = SAMSA_ERR_PROTOCOL;
-            } else {
-                rc = r.coordinators.items[0].error_code;
-                fc->node = r.coordinators.items[0].node_id;
-                errcopy(errbuf, errlen, r.coordinators.items[0].error_message);
-            }
-        } else {
-            rc = r.error_code;
-            fc->node = r.node_id;
-            errcopy(errbuf, errlen, r.error_message);
-        }
-    }
-    sp_arena_free(&arena);
-    return rc;
+    rc = sc_coord_find_decode(fc->alloc, v, body, len, &err, &fc->node,
+                              errbuf, errlen);
+    return rc ? rc : err;
 }
 
 /* The coordinator's node id, retrying while it moves or loads. */
@@ -117,8 +86,8 @@ static int find_coordinator(samsa_client *c, const char *group,
     req.api_key = SP_FIND_COORDINATOR_KEY;
     req.max_version = -1;
     req.node_id = SC_AREQ_ANY;
-    req.encode = fc_encode;
-    req.encode_arg = &fc;
+    req.encode = sc_coord_find_encode;
+    req.encode_arg = group;
     req.decode = fc_decode;
     req.decode_arg = &fc;
     for (;;) {

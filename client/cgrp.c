@@ -15,6 +15,7 @@
 #include "consumer_int.h"
 #include "metadata_refresh.h"
 #include "msg_find_coordinator.h"
+#include "coord_find.h"
 #include "offsets.h"
 
 #define CG_ARENA_MAX (8u << 20)
@@ -342,20 +343,6 @@ void sc_cg_coord_lost(sc_cgrp *cg, int err)
         cg->find_not_before = sn_loop_now(cg->c->loop) + cg->retry_ms;
 }
 
-static int enc_find(sp_writer *w, int16_t v, const void *arg)
-{
-    const sc_cgrp *cg = arg;
-    sp_find_coordinator_req req;
-    sp_str key = sp_str_of(cg->group_id);
-
-    memset(&req, 0, sizeof req);
-    req.key = key;
-    req.key_type = SP_COORDINATOR_GROUP;
-    req.coordinator_keys.count = 1;
-    req.coordinator_keys.items = &key;
-    return sp_schema_encode(w, &sp_msg_find_coordinator_req, v, &req);
-}
-
 /* FindCoordinator errors worth another lookup: local (transport, decode)
  * ones and the coordinator moving or loading. Any other broker error is
  * final, as in Java (GROUP_AUTHORIZATION_FAILED, INVALID_REQUEST, ...). */
@@ -391,40 +378,20 @@ static void find_cb(void *opaque, int err, const uint8_t *body, size_t len)
     sc_cg_req *req = opaque;
     sc_cgrp *cg = req->cg;
     samsa_client *c = cg->c;
-    sp_find_coordinator_resp r;
-    sp_arena arena;
-    sp_str emsg = { NULL, -1 };
     char msg[256] = "";
     int32_t node = -1;
+    int ferr = 0;
 
     cg->find_inflight = false;
     if (c->closing) {
         sc_cg_req_free(req);
         return;
     }
-    memset(&r, 0, sizeof r);
-    sp_arena_init(&arena, cg->alloc, CG_ARENA_MAX);
     if (!err)
-        err = sp_schema_decode(&sp_msg_find_coordinator_resp, req->version,
-                               &r, &arena, body, len);
-    if (!err) {
-        if (req->version >= 4) {
-            if (r.coordinators.count < 1)
-                err = SAMSA_ERR_MALFORMED;
-            else {
-                err = r.coordinators.items[0].error_code;
-                node = r.coordinators.items[0].node_id;
-                emsg = r.coordinators.items[0].error_message;
-            }
-        } else {
-            err = r.error_code;
-            node = r.node_id;
-            emsg = r.error_message;
-        }
-    }
-    if (err && emsg.len > 0) /* copied before the arena goes */
-        snprintf(msg, sizeof msg, "%.*s", (int)emsg.len, emsg.ptr);
-    sp_arena_free(&arena);
+        err = sc_coord_find_decode(cg->alloc, req->version, body, len, &ferr,
+                                   &node, msg, sizeof msg);
+    if (!err)
+        err = ferr;
     sc_cg_req_free(req);
     if ((err == SAMSA_ERR_GROUP_AUTHORIZATION_FAILED ||
          err == SAMSA_ERR_INVALID_GROUP_ID) &&
@@ -485,7 +452,8 @@ sn_conn *sc_cg_coord(sc_cgrp *cg)
         return NULL;
     }
     req = sc_cg_req_new(cg);
-    if (!req || sc_cg_send(cg, conn, SP_FIND_COORDINATOR_KEY, enc_find, cg, 0,
+    if (!req || sc_cg_send(cg, conn, SP_FIND_COORDINATOR_KEY, sc_coord_find_encode,
+                           cg->group_id, 0,
                            find_cb, req) != 0) {
         sc_cg_req_free(req);
         cg->find_not_before = now + cg->retry_ms;
