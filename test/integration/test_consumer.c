@@ -475,6 +475,22 @@ static void produce_n(samsa_client *c, const char *topic, int32_t partition,
     free(v);
 }
 
+/* Assign partitions 0..n-1 of topic from the beginning; tps[n] gets them. */
+static void assign_from_start(samsa_client *c, const char *topic,
+                              samsa_topic_partition *tps, int n)
+{
+    int i;
+
+    memset(tps, 0, (size_t)n * sizeof *tps);
+    for (i = 0; i < n; i++) {
+        tps[i].topic = topic;
+        tps[i].partition = i;
+        tps[i].offset = SAMSA_OFFSET_BEGINNING;
+        tps[i].leader_epoch = -1;
+    }
+    assert_int_equal(samsa_assign(c, tps, (size_t)n), 0);
+}
+
 /* Pausing a partition stops its messages; resuming brings them back. The
  * buffered ones are kept while paused (Java's behaviour): the first
  * consume after resume returns the next one at once, with no fetch. */
@@ -492,12 +508,7 @@ static void test_pause_resume(void **state)
     st_unique_name(topic, sizeof topic, "hcons", "pause");
     assert_int_equal(samsa_create_topic(c, topic, 1, 1, NULL, 0, 30000), 0);
     produce_n(c, topic, 0, 10, 8);
-    memset(&tp, 0, sizeof tp);
-    tp.topic = topic;
-    tp.partition = 0;
-    tp.offset = SAMSA_OFFSET_BEGINNING;
-    tp.leader_epoch = -1;
-    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    assign_from_start(c, topic, &tp, 1);
     m = samsa_consume(c, 10000);
     assert_non_null(m);
     assert_int_equal(m->offset, 0);
@@ -550,14 +561,7 @@ static void test_pause_holds_budget(void **state)
     st_unique_name(topic, sizeof topic, "hcons", "pausebudget");
     assert_int_equal(samsa_create_topic(prod, topic, 2, 1, NULL, 0, 30000), 0);
     produce_n(prod, topic, 0, n0, 1024); /* 1 MB: four times the budget */
-    memset(tps, 0, sizeof tps);
-    for (i = 0; i < 2; i++) {
-        tps[i].topic = topic;
-        tps[i].partition = i;
-        tps[i].offset = SAMSA_OFFSET_BEGINNING;
-        tps[i].leader_epoch = -1;
-    }
-    assert_int_equal(samsa_assign(c, tps, 2), 0);
+    assign_from_start(c, topic, tps, 2);
     m = samsa_consume(c, 10000);
     assert_non_null(m);
     assert_int_equal(m->partition, 0);
@@ -619,14 +623,7 @@ static void test_pause_keeps_backpressure(void **state)
     assert_int_equal(samsa_create_topic(prod, topic, 2, 1, NULL, 0, 30000), 0);
     produce_n(prod, topic, 0, N, 1024);
     produce_n(prod, topic, 1, N, 1024);
-    memset(tps, 0, sizeof tps);
-    for (i = 0; i < 2; i++) {
-        tps[i].topic = topic;
-        tps[i].partition = (int32_t)i;
-        tps[i].offset = SAMSA_OFFSET_BEGINNING;
-        tps[i].leader_epoch = -1;
-    }
-    assert_int_equal(samsa_assign(c, tps, 2), 0);
+    assign_from_start(c, topic, tps, 2);
     /* the first message's partition is paused with its records held */
     m = samsa_consume(c, 10000);
     assert_non_null(m);
