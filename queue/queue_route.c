@@ -170,7 +170,8 @@ int sq_route_msg(samsa_queue *q, sq_job *job, size_t i)
 
         err = sq_retry_topic_name(q, r->otopic, next, topic, sizeof topic);
         set_num(&extra[ne++], "retry-attempt", nums[0], r->attempt);
-        set_num(&extra[ne++], "retry-due", nums[1], sq_wall_ms() + q->v.level_ms[next]);
+        /* +1: the clock is read in whole ms, so round up; never due early */
+        set_num(&extra[ne++], "retry-due", nums[1], sq_wall_ms() + 1 + q->v.level_ms[next]);
         set_str(&extra[ne++], "retry-original-topic", r->otopic);
         set_num(&extra[ne++], "retry-original-partition", nums[2], r->opart);
         set_num(&extra[ne++], "retry-original-offset", nums[3], r->ooff);

@@ -34,6 +34,16 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* the queue's retry due times are wall-clock ms (they travel in headers),
+ * so the handler's call times are measured on the same clock */
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void name_of(char *buf, size_t len, const char *what)
 {
     struct timespec ts;
@@ -182,8 +192,8 @@ static samsa_queue_result handler(void *opaque, samsa_queue_job *job)
     if ((uint32_t)a != samsa_queue_job_attempt(job, 0) && i != x->always_retry)
         atomic_fetch_add(&x->order_errors, 1000000); /* attempt count wrong */
     if (a == 1)
-        atomic_store(&x->first_ms[i], now_ms());
-    atomic_store(&x->last_ms[i], now_ms());
+        atomic_store(&x->first_ms[i], wall_ms());
+    atomic_store(&x->last_ms[i], wall_ms());
     if (x->sleep_us)
         usleep((useconds_t)x->sleep_us);
     if (x->slow_us && i == x->slow)
