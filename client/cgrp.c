@@ -1026,8 +1026,11 @@ void sc_cgrp_polled(samsa_client *c)
 
     if (!cg)
         return;
-    atomic_store(&cg->last_poll_ms, sc_mono_ms());
-    if (atomic_load(&cg->left_for_poll) &&
+    /* every samsa_consume call: the coarse clock and relaxed order are
+     * plenty for max.poll.interval.ms, and cost a fraction of the precise
+     * clock and a full fence */
+    atomic_store_explicit(&cg->last_poll_ms, sc_mono_coarse_ms(), memory_order_relaxed);
+    if (atomic_load_explicit(&cg->left_for_poll, memory_order_relaxed) &&
         !atomic_exchange(&cg->rejoin_posted, true) &&
         sn_loop_post(c->loop, rejoin_post, c) != 0)
         atomic_store(&cg->rejoin_posted, false);
