@@ -253,6 +253,7 @@ void sq_pool_submit_list(samsa_queue *q, sq_job *head, sq_job *tail, int n)
 {
     sq_pool *pl = &q->pool;
     sq_job *j;
+    int i;
 
     if (!head)
         return;
@@ -264,9 +265,10 @@ void sq_pool_submit_list(samsa_queue *q, sq_job *head, sq_job *tail, int n)
     else
         pl->ready_head = head;
     pl->ready_tail = tail;
-    if (pl->idle >= n || pl->idle > 1)
-        pthread_cond_broadcast(&pl->cv);
-    else if (pl->idle)
+    /* wake one idle worker per job, no more: each wakeup is a context
+     * switch (and on a VM an IPI), and a worker woken for nothing costs
+     * as much as one woken for work */
+    for (i = 0; i < n && i < pl->idle; i++)
         pthread_cond_signal(&pl->cv);
     pthread_mutex_unlock(&pl->mu);
 }
