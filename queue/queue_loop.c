@@ -229,6 +229,20 @@ void sq_job_advance(samsa_queue *q, sq_job *job)
     job->part->waiting_retry++;
 }
 
+/* Marks all of job's messages done as one tracker run and counts them;
+ * false (nothing done) when the tracker refuses the run. */
+static bool done_run(samsa_queue *q, sq_job *job)
+{
+    size_t n = job->n;
+
+    if (sq_tracker_done_run(&job->part->tr, job->msgs[0].m->offset,
+                            job->msgs[n - 1].m->offset, (uint32_t)n) != 0)
+        return false;
+    q->completions += (int64_t)n;
+    q->processed += n;
+    return true;
+}
+
 /* Every message of job ran and was OK, with no outputs: complete them as
  * one run in the tracker. false (nothing done) when that does not apply. */
 static bool complete_all(samsa_queue *q, sq_job *job)
@@ -240,11 +254,8 @@ static bool complete_all(samsa_queue *q, sq_job *job)
     for (i = 0; i < n; i++)
         if (!(job->all_ran || job->msgs[i].ran) || job->msgs[i].result != SAMSA_QUEUE_OK)
             return false;
-    if (sq_tracker_done_run(&job->part->tr, job->msgs[0].m->offset,
-                            job->msgs[n - 1].m->offset, (uint32_t)n) != 0)
+    if (!done_run(q, job))
         return false;
-    q->completions += (int64_t)n;
-    q->processed += n;
     for (i = 0; q->cb.on_success && i < n; i++) {
         samsa_queue_event ev;
 
@@ -261,11 +272,8 @@ static bool complete_all_lazy(samsa_queue *q, sq_job *job)
 
     if (n == 0 || !job->all_ran || job->nouts)
         return false;
-    if (sq_tracker_done_run(&job->part->tr, job->msgs[0].m->offset,
-                            job->msgs[n - 1].m->offset, (uint32_t)n) != 0)
+    if (!done_run(q, job))
         return false;
-    q->completions += (int64_t)n;
-    q->processed += n;
     for (i = 0; q->cb.on_success && i < n; i++) {
         const samsa_message *m = job->msgs[i].m;
         samsa_queue_event ev = {
