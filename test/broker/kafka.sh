@@ -248,6 +248,10 @@ pid_of() { # node -> pid if it is our live broker, else nothing
 starting_or_running() { # node
     local pid
     [ -n "$(pid_of "$1")" ] && return 0
+    # setsid forks when it finds itself a process group leader: then the
+    # recorded pid is setsid's, gone at once, and java runs under another
+    pid=$(pgrep -n -f "kafka.Kafka $run/node$1.properties" 2>/dev/null) &&
+        echo "$pid" >"$run/node$1.pid" && return 0
     pid=$(cat "$run/node$1.pid" 2>/dev/null) || return 1
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
     # an exited java stays a zombie until this script reaps it
