@@ -31,8 +31,8 @@
 #define SQ_MAX_OUTPUTS    1024
 #define SQ_TOPIC_MAX      249
 #define SQ_HOLD_PAUSE_MS  500 /* see sq_parts_backlogged */
-#define SQ_CHAIN_MAX      1024 /* messages of one partition lane per worker turn */
-#define SQ_SPARE_MSGS     16   /* chain-size message arrays kept for reuse */
+#define SQ_CHAIN_MAX      4096 /* messages of one partition lane per worker turn */
+#define SQ_SPARE_MSGS     8    /* chain-size message arrays kept for reuse (360 KB each) */
 
 enum sq_exhausted { SQ_EXH_DLQ = 0, SQ_EXH_BLOCK = 1, SQ_EXH_STOP = 2 };
 

@@ -77,11 +77,17 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     /* not calloc: every field is set below (zeroing a chain's whole
      * array first cost about 100 instructions per message) */
     job->msgs_cap = n ? n : 1;
-    if (n > 64 && n <= SQ_CHAIN_MAX) {
+    if (n > SQ_CHAIN_MAX / 2 && n <= SQ_CHAIN_MAX) {
         job->msgs_cap = SQ_CHAIN_MAX;
         job->msgs = q->nspare ? q->spare_msgs[--q->nspare]
                               : sp_alloc(q->alloc, SQ_CHAIN_MAX * sizeof *job->msgs);
     } else {
+        /* a short chain gets no full-size array: at most twice its size
+         * (many partitions with a few messages each stay small) */
+        while (n > 64 && job->msgs_cap & (job->msgs_cap - 1))
+            job->msgs_cap &= job->msgs_cap - 1;
+        if (job->msgs_cap < n)
+            job->msgs_cap <<= 1;
         job->msgs = sp_alloc(q->alloc, job->msgs_cap * sizeof *job->msgs);
     }
     if (!job->msgs) {

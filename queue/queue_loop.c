@@ -13,7 +13,7 @@
 #include "queue_int.h"
 #include "samsa/error.h"
 
-#define SQ_INTAKE_BATCH 1024
+#define SQ_INTAKE_BATCH 4096
 #define SQ_ROUTE_RETRY_MS 200
 
 void sq_internal_error(samsa_queue *q, int err, const char *fmt, ...)

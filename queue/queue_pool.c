@@ -4,6 +4,7 @@
  * thread through an eventfd. */
 #define _GNU_SOURCE /* clock_gettime, eventfd */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <time.h>
@@ -234,10 +235,15 @@ int sq_pool_start(samsa_queue *q)
         return SAMSA_ERR_NO_MEMORY;
     pl->quit = false;
     for (i = 0; i < q->v.workers; i++) {
+        char name[16];
+
         if (pthread_create(&pl->threads[i], NULL, worker_main, q) != 0) {
             sq_pool_stop(q);
             return SAMSA_ERR_NO_MEMORY;
         }
+        /* "samsa-qw3" in top -H and perf; a failure only loses the name */
+        snprintf(name, sizeof name, "samsa-qw%d", i % 1000);
+        (void)pthread_setname_np(pl->threads[i], name);
         pl->nthreads = i + 1;
     }
     return 0;
