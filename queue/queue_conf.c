@@ -59,7 +59,7 @@ static const sq_prop props[] = {
     { "queue.lane.capacity", SQ_P_INT, "5000", 1, 1000000, NULL, OFF(lane_capacity), 0,
       "Jobs in a partition's lanes (its offset tracker holds twice this times queue.batch.max.messages); a partition holding this many more messages is paused." },
     { "queue.max.messages", SQ_P_INT, "50000", 1, 16000000, NULL, OFF(max_messages), 0,
-      "Jobs in the lanes in total (a message, a partition-order chain of up to 1024, or a batch); past it the queue takes no more from the consumer." },
+      "Jobs in the lanes in total (a message, a partition-order chain of up to 4096, or a batch); past it the queue takes no more from the consumer." },
     { "queue.max.partitions", SQ_P_INT, "4096", 1, 1000000, NULL, OFF(max_partitions), 0,
       "Distinct partitions (main and retry topics) the queue can own over its life." },
     { "queue.batch.max.messages", SQ_P_INT, "1", 1, 100000, NULL, OFF(batch_max), 0,

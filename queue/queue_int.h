@@ -32,6 +32,11 @@
 #define SQ_TOPIC_MAX      249
 #define SQ_HOLD_PAUSE_MS  500 /* see sq_parts_backlogged */
 #define SQ_CHAIN_MAX      4096 /* messages of one partition lane per worker turn */
+#define SQ_CHAIN_MS       100  /* a turn's length before it ends early, so
+                                  slow handlers still complete (and commit)
+                                  a chain piece by piece and a stop or
+                                  revoke does not wait for the whole chain */
+#define SQ_CHAIN_CHECK    8    /* handler calls between looks at the clock */
 #define SQ_SPARE_MSGS     8    /* chain-size message arrays kept for reuse (360 KB each) */
 
 enum sq_exhausted { SQ_EXH_DLQ = 0, SQ_EXH_BLOCK = 1, SQ_EXH_STOP = 2 };
@@ -266,6 +271,7 @@ struct samsa_queue {
 int64_t sq_now_ms(void);      /* monotonic */
 int64_t sq_wall_ms(void);     /* realtime, for due times in headers */
 int64_t sq_now_us(void);
+int64_t sq_coarse_ms(void);   /* monotonic, the kernel's tick resolution */
 
 /* queue_pool.c */
 int sq_pool_start(samsa_queue *q);

@@ -30,6 +30,25 @@ int64_t sq_now_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int64_t sq_coarse_ms(void)
+{
+    struct timespec ts;
+
+#ifdef CLOCK_MONOTONIC_COARSE
+    if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+#endif
+        return sq_now_ms();
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Whether a chain that started at t0 has had its turn: checked every
+ * SQ_CHAIN_CHECK messages (k counts from 0), so a turn ends within
+ * SQ_CHAIN_MS plus that many handler calls. */
+static bool turn_over(size_t k, int64_t t0)
+{
+    return (k + 1) % SQ_CHAIN_CHECK == 0 && sq_coarse_ms() - t0 >= SQ_CHAIN_MS;
+}
+
 int64_t sq_wall_ms(void)
 {
     struct timespec ts;
@@ -81,6 +100,7 @@ static size_t run_lazy(samsa_queue *q, sq_job *job)
 {
     sq_msgref *c = &job->cur;
     size_t k, n = job->n;
+    int64_t t0 = sq_coarse_ms();
 
     sq_job_lazy_cur(job, 0);
     job->vbase = 0;
@@ -109,6 +129,8 @@ static size_t run_lazy(samsa_queue *q, sq_job *job)
         }
         if (c->result != SAMSA_QUEUE_OK || job->nouts || job->nhdrs)
             return k + 1; /* a result set, or what it added is its own */
+        if (turn_over(k, t0))
+            return k + 1; /* the rest goes on in the next turn */
     }
     return n;
 }
@@ -118,6 +140,7 @@ static size_t run_lazy(samsa_queue *q, sq_job *job)
 static size_t run_chain(samsa_queue *q, sq_job *job)
 {
     size_t k;
+    int64_t t0 = sq_coarse_ms();
 
     for (k = 0; k < job->n; k++) {
         sq_msgref *m = &job->msgs[k];
@@ -139,7 +162,7 @@ static size_t run_chain(samsa_queue *q, sq_job *job)
             job->result = r;
             return k + 1;
         }
-        if (job->nouts || job->nhdrs)
+        if (job->nouts || job->nhdrs || turn_over(k, t0))
             return k + 1;
     }
     return job->n;
@@ -159,8 +182,10 @@ void sq_run_job(samsa_queue *q, sq_job *job)
     }
     /* A chain: consecutive messages of one lane, each its own handler
      * call, in order. It stops at the first one that is not OK (the rest
-     * wait for its retry or routing, order kept) and after one that added
-     * headers or outputs (those belong to it alone). Without middleware
+     * wait for its retry or routing, order kept), after one that added
+     * headers or outputs (those belong to it alone) and once the turn has
+     * lasted SQ_CHAIN_MS (the rest is handed out again at once, so what
+     * ran completes and commits meanwhile). Without middleware
      * the handler is called directly and a message's entry is written
      * only when its result changes: the run thread made those entries and
      * reads them next, so a write here would move the cache line twice.

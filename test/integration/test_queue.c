@@ -987,6 +987,56 @@ static void test_late_result_dropped(void **state)
     ctx_free(&b);
 }
 
+/* A slow handler in partition order: a worker's turn over a long chain
+ * ends after SQ_CHAIN_MS, so what ran completes and is committed while
+ * the rest of the chain is still to come (one fetch brings all 600
+ * messages of the partition: without the bound they are one chain, and
+ * nothing is committed before the last of them ran). */
+static void test_slow_chain_commits(void **state)
+{
+    const char *kv[] = { "queue.workers", "1", "queue.commit.threshold", "10", NULL };
+    char topic[128];
+    samsa_queue_partition_stats ps[2];
+    samsa_queue_stats st;
+    pthread_t th;
+    ctx x;
+    int n = 600, ok_at = -1;
+    int64_t t0;
+    (void)state;
+
+    bootstrap();
+    name_of(topic, sizeof topic, "slowchain");
+    make_topic(topic, 1, n, 1);
+    ctx_init(&x, n);
+    x.sleep_us = 3000; /* the whole chain: 1.8 s or more */
+    queue_new(&x, topic, kv);
+    assert_int_equal(pthread_create(&th, NULL, run_thread, &x), 0);
+    t0 = now_ms();
+    while (now_ms() - t0 < 60000 && atomic_load(&x.ok_total) < n) {
+        int ok = atomic_load(&x.ok_total);
+
+        samsa_queue_stats_get(x.q, &st, ps, 2);
+        if (st.npartitions == 1 && ps[0].committed > 0) {
+            ok_at = ok;
+            break;
+        }
+        usleep(10000);
+    }
+    samsa_queue_stop(x.q);
+    pthread_join(th, NULL);
+    assert_int_equal(x.run_result, 0);
+    if (ok_at < 0)
+        fail_msg("nothing committed while %d of %d messages ran", atomic_load(&x.ok_total), n);
+    /* committed with at least 100 of the chain still to run */
+    assert_true(ok_at <= n - 100);
+    /* and never past what ran */
+    samsa_queue_stats_get(x.q, &st, ps, 2);
+    assert_true(ps[0].committed <= atomic_load(&x.ok_total));
+    assert_int_equal(atomic_load(&x.order_errors), 0);
+    samsa_queue_destroy(x.q);
+    ctx_free(&x);
+}
+
 /* ---- batch handler, outputs, tracing ---- */
 
 #define PL_N 200
@@ -1173,6 +1223,7 @@ int main(void)
         cmocka_unit_test(test_commit_metadata_batch),
         cmocka_unit_test(test_exhausted_block_stop),
         cmocka_unit_test(test_late_result_dropped),
+        cmocka_unit_test(test_slow_chain_commits),
     };
 
     if (getenv("SAMSA_TEST_FILTER"))
