@@ -21,9 +21,18 @@
  *                            instead of writing a new one
  *   BENCH_QUEUE_ONLY=raw|queue  only that side, no 1 ms part
  * The queue's own cost is then (Ir queue - Ir raw) / messages.
+ *
+ * On a small machine that also runs the broker, the queue's extra threads
+ * take CPU the broker needs to serve the next Fetch, which shows as fetch
+ * latency in both sides' figures. To measure the client apart from that,
+ * keep the two on different CPUs:
+ *   BENCH_QUEUE_CPUS=0       run this process (every thread) on these CPUs
+ *                            (a comma list), e.g. with the broker moved to
+ *                            CPU 1 by `taskset -apc 1 <broker pid>`
  */
 #define _GNU_SOURCE
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -284,6 +293,31 @@ static double queue_round(const char *topic, long n, const char *workers,
     return (double)n / t0;
 }
 
+/* BENCH_QUEUE_CPUS: pin the process before any thread starts (threads
+ * inherit the mask). */
+static void pin_cpus(const char *list)
+{
+    cpu_set_t set;
+    char buf[256], *save = NULL, *tok;
+
+    CPU_ZERO(&set);
+    snprintf(buf, sizeof buf, "%s", list);
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int cpu = atoi(tok);
+
+        if (cpu < 0 || cpu >= CPU_SETSIZE) {
+            fprintf(stderr, "BENCH_QUEUE_CPUS: no CPU %s\n", tok);
+            exit(2);
+        }
+        CPU_SET(cpu, &set);
+    }
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+        perror("BENCH_QUEUE_CPUS");
+        exit(2);
+    }
+    printf("pinned to CPUs %s\n", list);
+}
+
 static int cmp(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -313,6 +347,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_queue [broker] [messages] [partitions<=64] [rounds<=16]\n");
         return 2;
     }
+    if (getenv("BENCH_QUEUE_CPUS"))
+        pin_cpus(getenv("BENCH_QUEUE_CPUS"));
     if (getenv("BENCH_QUEUE_TOPIC")) {
         snprintf(topic, sizeof topic, "%s", getenv("BENCH_QUEUE_TOPIC"));
     } else {
