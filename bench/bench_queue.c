@@ -347,7 +347,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_queue [broker] [messages] [partitions<=64] [rounds<=16]\n");
         return 2;
     }
-    if (getenv("BENCH_QUEUE_CPUS"))
+    if (getenv("BENCH_QUEUE_CPUS") && *getenv("BENCH_QUEUE_CPUS"))
         pin_cpus(getenv("BENCH_QUEUE_CPUS"));
     if (getenv("BENCH_QUEUE_TOPIC")) {
         snprintf(topic, sizeof topic, "%s", getenv("BENCH_QUEUE_TOPIC"));
