@@ -3,8 +3,9 @@
  *
  *   bench_queue [broker] [messages] [partitions] [rounds]
  *
- * Defaults: $SAMSA_TEST_BOOTSTRAP, 200000 100-byte messages, 4 partitions,
- * 3 rounds. One topic is written once; each round reads all of it with the
+ * Defaults: $SAMSA_TEST_BOOTSTRAP, 1000000 100-byte messages, 4 partitions,
+ * 5 rounds (a round of 200,000 lasts some 30 ms, six Fetch round trips,
+ * and its rate moves with each one's timing). One topic is written once; each round reads all of it with the
  * raw consumer (assign, consume, release) and with a queue running a no-op
  * handler (4 workers, partition order, fresh group), alternating, and the
  * medians are printed with the queue's cost relative to the raw consumer.
@@ -333,8 +334,8 @@ static double median(double *v, int n)
 
 int main(int argc, char **argv)
 {
-    long n = argc > 2 ? atol(argv[2]) : 200000;
-    int parts = argc > 3 ? atoi(argv[3]) : 4, rounds = argc > 4 ? atoi(argv[4]) : 3, i;
+    long n = argc > 2 ? atol(argv[2]) : 1000000;
+    int parts = argc > 3 ? atoi(argv[3]) : 4, rounds = argc > 4 ? atoi(argv[4]) : 5, i;
     double raw[16], qu[16], rawcpu[16], qucpu[16], rm, qm, c0;
     const char *only = getenv("BENCH_QUEUE_ONLY");
     bool do_raw = !only || !strcmp(only, "raw"), do_queue = !only || !strcmp(only, "queue");
