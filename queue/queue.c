@@ -233,8 +233,11 @@ void samsa_queue_destroy(samsa_queue *q)
     /* messages must go back before the client that owns their buffers */
     for (j = q->all_jobs; j; j = j->all_next)
         for (i = 0; i < j->n; i++) {
-            samsa_message_release(j->msgs[i].m);
-            j->msgs[i].m = NULL;
+            samsa_message_release(sq_job_msg(j, i));
+            if (j->lazy)
+                sq_job_lm(j)[i] = NULL;
+            else
+                j->msgs[i].m = NULL;
         }
     samsa_client_destroy(q->c);
     samsa_client_destroy(q->pc);

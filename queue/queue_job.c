@@ -109,8 +109,7 @@ sq_job *sq_job_new(samsa_queue *q, sq_part *p, samsa_message **m, size_t n)
     if (n > 1 && !q->batch && q->nmw == 0 && p->level < 0) {
         job->lazy = true;
         job->n = n;
-        for (i = 0; i < n; i++)
-            job->msgs[i].m = m[i];
+        memcpy(sq_job_lm(job), m, n * sizeof *m);
         return job;
     }
     for (i = 0; i < n; i++) {
@@ -157,8 +156,13 @@ void sq_job_expand(sq_job *job)
 
     if (!job->lazy)
         return;
-    for (i = 0; i < job->n; i++) {
-        init_ref(&job->msgs[i], job->msgs[i].m, job, i);
+    /* in place, from the end: entry i covers pointers 11i..11i+10, all
+     * read already for i > 0 (they belong to later entries); pointer 0 is
+     * read before entry 0 is written */
+    for (i = job->n; i-- > 0;) {
+        samsa_message *m = sq_job_lm(job)[i];
+
+        init_ref(&job->msgs[i], m, job, i);
         job->msgs[i].ran = i < job->nran;
     }
     /* the chain stops at its first result other than OK: only the last
@@ -173,7 +177,7 @@ void sq_job_expand(sq_job *job)
 /* Fill job->cur for message i of a lazy chain (worker side). */
 void sq_job_lazy_cur(sq_job *job, size_t i)
 {
-    init_ref(&job->cur, job->msgs[i].m, job, i);
+    init_ref(&job->cur, sq_job_lm(job)[i], job, i);
 }
 
 static void free_output(const samsa_allocator *a, sq_output *o)
@@ -229,7 +233,7 @@ void sq_job_free(sq_job *job)
         job->all_next->all_prev = job->all_prev;
     if (job->lazy)
         for (i = 0; i < job->n; i++)
-            samsa_message_release(job->msgs[i].m);
+            samsa_message_release(sq_job_lm(job)[i]);
     else
         for (i = 0; i < job->n; i++) {
             samsa_message_release(job->msgs[i].m);
@@ -277,31 +281,56 @@ uint32_t samsa_queue_job_attempt(const samsa_queue_job *job, size_t i)
     return r ? r->attempt : 0;
 }
 
+/* A message's origin; a lazy chain's entry is a main-topic message, its
+ * own origin (the worker does not copy it per message: a handler that
+ * never asks reads nothing of the message). */
+static void origin_of(const samsa_queue_job *job, const sq_msgref *r, const char **topic,
+                      int32_t *partition, int64_t *offset)
+{
+    if (job->lazy) {
+        *topic = r->m->topic;
+        *partition = r->m->partition;
+        *offset = r->m->offset;
+    } else {
+        *topic = r->otopic;
+        *partition = r->opart;
+        *offset = r->ooff;
+    }
+}
+
 void samsa_queue_job_origin(const samsa_queue_job *job, size_t i,
                             const char **topic, int32_t *partition,
                             int64_t *offset)
 {
     const sq_msgref *r = vref(job, i);
+    const char *t;
+    int32_t p;
+    int64_t o;
 
     if (!r)
         return;
+    origin_of(job, r, &t, &p, &o);
     if (topic)
-        *topic = r->otopic;
+        *topic = t;
     if (partition)
-        *partition = r->opart;
+        *partition = p;
     if (offset)
-        *offset = r->ooff;
+        *offset = o;
 }
 
 size_t samsa_queue_job_key(const samsa_queue_job *job, size_t i, char *buf,
                            size_t len)
 {
     const sq_msgref *r = vref(job, i);
+    const char *t;
+    int32_t p;
+    int64_t o;
     int n;
 
     if (!r)
         return 0;
-    n = snprintf(buf, len, "%s_%" PRId32 "_%" PRId64, r->otopic, r->opart, r->ooff);
+    origin_of(job, r, &t, &p, &o);
+    n = snprintf(buf, len, "%s_%" PRId32 "_%" PRId64, t, p, o);
     return n < 0 ? 0 : (size_t)n;
 }
 

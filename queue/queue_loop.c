@@ -235,8 +235,8 @@ static bool done_run(samsa_queue *q, sq_job *job)
 {
     size_t n = job->n;
 
-    if (sq_tracker_done_run(&job->part->tr, job->msgs[0].m->offset,
-                            job->msgs[n - 1].m->offset, (uint32_t)n) != 0)
+    if (sq_tracker_done_run(&job->part->tr, sq_job_msg(job, 0)->offset,
+                            sq_job_msg(job, n - 1)->offset, (uint32_t)n) != 0)
         return false;
     q->completions += (int64_t)n;
     q->processed += n;
@@ -275,7 +275,7 @@ static bool complete_all_lazy(samsa_queue *q, sq_job *job)
     if (!done_run(q, job))
         return false;
     for (i = 0; q->cb.on_success && i < n; i++) {
-        const samsa_message *m = job->msgs[i].m;
+        const samsa_message *m = sq_job_lm(job)[i];
         samsa_queue_event ev = {
             .topic = m->topic, .partition = m->partition, .offset = m->offset,
             .attempt = 1, .result = SAMSA_QUEUE_OK, .errstr = job->err[0] ? job->err : "",

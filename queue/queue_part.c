@@ -215,7 +215,7 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
         if (drop_skipped(q, p, job) == 0)
             return 0; /* every message of the job was done before */
     }
-    m = job->msgs[0].m;
+    m = sq_job_msg(job, 0);
     /* a lazy job is of a main topic: no due time */
     if (!job->lazy && job->msgs[0].due_ms > 0 && job->msgs[0].due_ms > sq_wall_ms())
         return 1;
@@ -230,13 +230,13 @@ static int admit(samsa_queue *q, sq_part *p, sq_job *job)
     err = sq_lanes_push(q->lanes, p->slot, key, keylen, job);
     if (err)
         return err;
-    first = job->msgs[0].m->offset;
-    last = job->msgs[job->n - 1].m->offset;
+    first = m->offset;
+    last = sq_job_msg(job, job->n - 1)->offset;
     /* increasing offsets n - 1 apart have no holes: add them as a run */
     if (last - first != (int64_t)job->n - 1 ||
         sq_tracker_add_seq(&p->tr, first, (uint32_t)job->n) != 0)
         for (i = 0; i < job->n; i++) {
-            int64_t off = job->msgs[i].m->offset;
+            int64_t off = sq_job_msg(job, i)->offset;
 
             if (sq_tracker_add(&p->tr, off) != 0)
                 sq_internal_error(q, SAMSA_ERR_STATE, "%s/%d: offset %lld not tracked",

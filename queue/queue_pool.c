@@ -94,8 +94,10 @@ static samsa_queue_result run_once(samsa_queue *q, sq_job *job)
 }
 
 /* A lazy chain without middleware (see sq_run_job): the handler sees
- * job->cur, of which only what differs from the previous message is
- * rewritten. Returns the messages run; job->result as in sq_run_job. */
+ * job->cur, of which only the message and its result flag are rewritten
+ * (the accessors read a lazy entry's origin from the message itself, so
+ * the worker loads nothing of a message the handler does not look at).
+ * Returns the messages run; job->result as in sq_run_job. */
 static size_t run_lazy(samsa_queue *q, sq_job *job)
 {
     sq_msgref *c = &job->cur;
@@ -109,12 +111,7 @@ static size_t run_lazy(samsa_queue *q, sq_job *job)
         samsa_queue_result r;
 
         if (k) {
-            samsa_message *msg = job->msgs[k].m;
-
-            c->m = msg;
-            c->otopic = (char *)msg->topic;
-            c->opart = msg->partition;
-            c->ooff = msg->offset;
+            c->m = sq_job_lm(job)[k];
             c->result_set = false; /* result is OK: the chain went on */
         }
         job->err[0] = '\0';

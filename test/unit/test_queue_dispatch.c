@@ -429,12 +429,53 @@ static void lazy_run(samsa_queue *q, sq_job *job, samsa_message *ms, int64_t fir
         ms[i].topic = "lazy";
         ms[i].partition = 3;
         ms[i].offset = first + (int64_t)i;
-        job->msgs[i].m = &ms[i]; /* nothing else: as sq_job_new leaves it */
+        sq_job_lm(job)[i] = &ms[i]; /* nothing else: as sq_job_new leaves it */
     }
     job->lazy = true;
     job->chain = true;
     nlazy_seen = 0;
     sq_run_job(q, job);
+}
+
+/* A lazy job keeps packed message pointers; expanding it rewrites the
+ * same memory into full entries from the end: every entry must get its own
+ * message, whatever the length (entry i covers pointers 11i..11i+10). */
+static void test_lazy_expand_in_place(void **state)
+{
+    static const size_t sizes[] = { 1, 2, 11, 12, 100, 4096 };
+    samsa_queue *q = fake_queue(h_ok);
+    size_t s, i;
+    (void)state;
+
+    for (s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        sq_job *job = fake_job(q, n);
+        samsa_message *ms = calloc(n, sizeof *ms);
+
+        assert_non_null(ms);
+        for (i = 0; i < n; i++) {
+            ms[i].topic = "t";
+            ms[i].partition = 1;
+            ms[i].offset = 1000 + (int64_t)i;
+            sq_job_lm(job)[i] = &ms[i];
+        }
+        job->lazy = true;
+        job->nran = n / 2;
+        assert_ptr_equal(sq_job_msg(job, n - 1), &ms[n - 1]);
+        sq_job_expand(job);
+        assert_false(job->lazy);
+        for (i = 0; i < n; i++) {
+            assert_ptr_equal(job->msgs[i].m, &ms[i]);
+            assert_ptr_equal(sq_job_msg(job, i), &ms[i]);
+            assert_int_equal(job->msgs[i].ooff, 1000 + (int64_t)i);
+            assert_int_equal(job->msgs[i].ack.idx, (int)i);
+            assert_int_equal(job->msgs[i].ran, i < n / 2);
+        }
+        free(job->msgs);
+        free(job);
+        free(ms);
+    }
+    free(q);
 }
 
 static void test_lazy_chain(void **state)
@@ -575,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_job_accessors),
         cmocka_unit_test(test_chain_outputs_per_message),
         cmocka_unit_test(test_lazy_chain),
+        cmocka_unit_test(test_lazy_expand_in_place),
         cmocka_unit_test(test_life_cycle_refusals),
     };
 
