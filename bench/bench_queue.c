@@ -201,7 +201,10 @@ static samsa_queue_result h(void *opaque, samsa_queue_job *job)
     if (!atomic_load_explicit(&r->started, memory_order_relaxed) &&
         !atomic_exchange(&r->started, true))
         atomic_store(&r->first, now_s() - r->sleep_us / 1e6);
-    mine = atomic_fetch_add_explicit(&my_slot->n, 1, memory_order_relaxed) + 1;
+    /* one writer per slot (at most 16 workers here, 64 slots): a plain
+     * load and store, not a locked add, which cost ~7% of a no-op run */
+    mine = atomic_load_explicit(&my_slot->n, memory_order_relaxed) + 1;
+    atomic_store_explicit(&my_slot->n, mine, memory_order_relaxed);
     /* the round ends at the handler call that makes the target, timed
      * here: each worker sums the slots every 64 of its own calls, and on
      * every call once the sum is within reach of the target */
