@@ -152,6 +152,7 @@ int sc_acc_close(sc_producer *p, sc_pq *pq)
         batch_drop_tail(p, pq, b);
         return 0;
     }
+    b->bb.codec_ctx = &p->codec_ctx;
     rc = sp_batch_builder_finish(&b->bb, p->codec, p->level, -1, -1, -1,
                                  &p->scratch);
     if (rc) {

@@ -620,6 +620,7 @@ int sc_producer_new(samsa_client *c, sc_producer **out, char *errbuf,
     sc_strmap_init(&p->topics, c->alloc);
     sn_timer_init(&p->timer, c->loop, timer_cb, p);
     sp_writer_init(&p->scratch, c->alloc, (size_t)p->msg_max * 2 + 4096);
+    sp_codec_ctx_init(&p->codec_ctx);
     sp_writer_init(&p->stage, c->alloc, SIZE_MAX / 4);
     sp_writer_init(&p->stage_spare, c->alloc, SIZE_MAX / 4);
     *out = p;
@@ -661,6 +662,7 @@ void sc_producer_destroy(sc_producer *p)
     sc_strmap_free(&p->topics);
     sc_acc_pool_free(p);
     sp_writer_free(&p->scratch);
+    sp_codec_ctx_free(&p->codec_ctx);
     sp_writer_free(&p->stage);
     sp_writer_free(&p->stage_spare);
     sp_free(p->c->alloc, p);

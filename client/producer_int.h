@@ -154,6 +154,9 @@ struct sc_producer {
     sn_timer timer;   /* sender wake-up */
     bool kick;        /* sender run requested */
     sp_writer scratch; /* compression scratch */
+    sp_codec_ctx codec_ctx; /* compression state reused batch after batch
+                       * (zstd's context, made at the first zstd batch);
+                       * loop thread only, freed by sc_producer_destroy */
     struct { uint8_t *buf; size_t cap; } pool[SC_BUF_POOL]; /* freed batch
                        * buffers kept for the next batches (no page faults,
                        * no regrowth): sc_acc_pool_* */

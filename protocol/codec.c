@@ -107,8 +107,29 @@ static int check_args(int codec, const uint8_t *in, size_t in_len, sp_writer *ou
     return 0;
 }
 
+void sp_codec_ctx_init(sp_codec_ctx *ctx)
+{
+    memset(ctx, 0, sizeof *ctx);
+}
+
+void sp_codec_ctx_free(sp_codec_ctx *ctx)
+{
+    if (!ctx)
+        return;
+#if SAMSA_WITH_ZSTD
+    sp_zstd_cctx_free(ctx->zstd_cctx);
+#endif
+    ctx->zstd_cctx = NULL;
+}
+
 int sp_compress(int codec, int level, const uint8_t *in, size_t in_len,
                 sp_writer *out)
+{
+    return sp_compress_ctx(NULL, codec, level, in, in_len, out);
+}
+
+int sp_compress_ctx(sp_codec_ctx *ctx, int codec, int level, const uint8_t *in,
+                    size_t in_len, sp_writer *out)
 {
     size_t start;
     int rc = check_args(codec, in, in_len, out);
@@ -117,6 +138,7 @@ int sp_compress(int codec, int level, const uint8_t *in, size_t in_len,
         return rc;
     start = out->len;
     (void)level;
+    (void)ctx; /* unused in builds without zstd */
     switch (codec) {
     case SP_CODEC_NONE:
         if (out->max - out->len < in_len)
@@ -134,7 +156,7 @@ int sp_compress(int codec, int level, const uint8_t *in, size_t in_len,
     case SP_CODEC_LZ4: rc = sp_lz4_compress(level, in, in_len, out); break;
 #endif
 #if SAMSA_WITH_ZSTD
-    case SP_CODEC_ZSTD: rc = sp_zstd_compress(level, in, in_len, out); break;
+    case SP_CODEC_ZSTD: rc = sp_zstd_compress(ctx, level, in, in_len, out); break;
 #endif
     default: rc = SAMSA_ERR_NOT_SUPPORTED; break;
     }

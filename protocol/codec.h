@@ -15,7 +15,8 @@
  * (what the Java client writes and every broker and consumer reads);
  * lz4 = LZ4 frame format; zstd = zstd frame.
  *
- * Thread rules: reentrant; no global state.
+ * Thread rules: reentrant; no global state. State kept between calls lives
+ * only in a caller-owned sp_codec_ctx (below).
  */
 #ifndef SP_CODEC_H
 #define SP_CODEC_H
@@ -38,6 +39,41 @@ typedef enum sp_codec {
 
 int sp_compress(int codec, int level, const uint8_t *in, size_t in_len,
                 sp_writer *out);
+
+/*
+ * Compression state a caller keeps from one call to the next, so that
+ * compressing batch after batch does not build and tear down a codec's
+ * context each time. It holds zstd's compression context (several hundred
+ * KB of tables), created by the first zstd compression through it and
+ * reused by the next ones; the other codecs keep nothing in it. Nothing
+ * carries over into the output: each call gives the bytes the same call
+ * without a ctx gives, whatever was compressed before and at what level.
+ *
+ * Ownership: the caller allocates the struct (zeroed, or through
+ * sp_codec_ctx_init) and owns what it holds; sp_codec_ctx_free() releases
+ * that, after which the struct is empty and may be used again. The fields
+ * are private. zstd's context comes from the C library's malloc (as it
+ * does inside ZSTD_compress()), not from a samsa_allocator.
+ * Thread rules: one thread at a time, and never two calls at once (the
+ * producer keeps one, used only by its loop thread).
+ */
+typedef struct sp_codec_ctx {
+    void *zstd_cctx; /* ZSTD_CCtx *, NULL until the first zstd compression */
+} sp_codec_ctx;
+
+void sp_codec_ctx_init(sp_codec_ctx *ctx);
+/* Release what ctx holds; NULL or an empty ctx is fine. */
+void sp_codec_ctx_free(sp_codec_ctx *ctx);
+
+/*
+ * sp_compress() with state kept in ctx (NULL: nothing kept, as
+ * sp_compress). Failing to allocate the codec's context is
+ * SAMSA_ERR_NO_MEMORY and leaves ctx empty (a later call tries again);
+ * after any failure ctx holds nothing from the failed call.
+ */
+int sp_compress_ctx(sp_codec_ctx *ctx, int codec, int level, const uint8_t *in,
+                    size_t in_len, sp_writer *out);
+
 int sp_decompress(int codec, const uint8_t *in, size_t in_len, sp_writer *out);
 
 /* 1 when this build can (de)compress with codec, else 0. */

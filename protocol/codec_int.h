@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h"
 #include "writer.h"
 
 /*
@@ -49,7 +50,11 @@ int sp_lz4_decompress_legacy(const uint8_t *in, size_t len, sp_writer *out);
  * the same checks and restore-on-failure; NOT_SUPPORTED without lz4. */
 int sp_decompress_lz4_legacy(const uint8_t *in, size_t len, sp_writer *out);
 
-int sp_zstd_compress(int level, const uint8_t *in, size_t len, sp_writer *out);
+/* ctx may be NULL (a context only for this call); see sp_compress_ctx. */
+int sp_zstd_compress(sp_codec_ctx *ctx, int level, const uint8_t *in, size_t len,
+                     sp_writer *out);
+/* Free a context sp_zstd_compress left in an sp_codec_ctx. */
+void sp_zstd_cctx_free(void *cctx);
 int sp_zstd_decompress(const uint8_t *in, size_t len, sp_writer *out);
 
 #endif

@@ -7,6 +7,10 @@
  * max(8 MiB, the room left under the cap) (never above 128 MiB) fail with
  * SAMSA_ERR_TOO_LARGE. Encoders (Java's zstd-jni included) use windows of
  * a few MiB at ordinary levels.
+ *
+ * Compression runs on the ZSTD_CCtx kept in the caller's sp_codec_ctx when
+ * it passes one (the producer does), so the context's tables are allocated
+ * once, not once per batch as ZSTD_compress() would.
  */
 #ifndef SAMSA_WITH_ZSTD
 #define SAMSA_WITH_ZSTD 0
@@ -19,8 +23,10 @@
 #include "codec.h"
 #include "codec_int.h"
 
-int sp_zstd_compress(int level, const uint8_t *in, size_t len, sp_writer *out)
+int sp_zstd_compress(sp_codec_ctx *ctx, int level, const uint8_t *in, size_t len,
+                     sp_writer *out)
 {
+    ZSTD_CCtx *cc;
     uint8_t *dst;
     size_t bound, n;
     int rc;
@@ -33,12 +39,34 @@ int sp_zstd_compress(int level, const uint8_t *in, size_t len, sp_writer *out)
     rc = sp_codec_reserve(out, bound, &dst);
     if (rc)
         return rc;
-    n = ZSTD_compress(dst, bound, in, len, level);
+    cc = ctx ? ctx->zstd_cctx : NULL;
+    if (!cc) {
+        cc = ZSTD_createCCtx();
+        if (!cc)
+            return SAMSA_ERR_NO_MEMORY;
+        if (ctx)
+            ctx->zstd_cctx = cc;
+    }
+    /* Takes only the level and resets everything else, as ZSTD_compress()
+     * (which is this call on a context of its own): the same bytes out,
+     * nothing from the previous call carried over. */
+    n = ZSTD_compressCCtx(cc, dst, bound, in, len, level);
+    if (!ctx || ZSTD_isError(n)) {
+        /* after a failure the next call starts from a new context */
+        ZSTD_freeCCtx(cc);
+        if (ctx)
+            ctx->zstd_cctx = NULL;
+    }
     if (ZSTD_isError(n))
         return ZSTD_getErrorCode(n) == ZSTD_error_memory_allocation ?
                SAMSA_ERR_NO_MEMORY : SAMSA_ERR_INVALID_ARG;
     out->len += n;
     return 0;
+}
+
+void sp_zstd_cctx_free(void *cctx)
+{
+    ZSTD_freeCCtx(cctx); /* NULL is fine */
 }
 
 static int window_log_max(const sp_writer *out)

@@ -60,7 +60,9 @@
  * error), so a producer can close the batch and start another. Appends
  * never allocate unless the writer must grow (reuse one writer, or reserve
  * capacity, for zero allocations). finish compresses via `scratch` (reset
- * and reused; NULL is fine for SP_CODEC_NONE). sp_batch_restamp() rewrites
+ * and reused; NULL is fine for SP_CODEC_NONE) and, when bb.codec_ctx is
+ * set, with the codec state kept there (a producer's, reused batch after
+ * batch; the builder only borrows it). sp_batch_restamp() rewrites
  * producer id, epoch and base sequence of a finished batch and its CRC, so
  * a retried batch can keep (or get) its sequence without re-encoding.
  * Thread rules: all objects here are used by one thread at a time.
@@ -72,6 +74,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h"
 #include "reader.h"
 #include "writer.h"
 
@@ -234,6 +237,9 @@ typedef struct sp_batch_builder {
     int64_t base_offset;             /* 0 */
     int32_t partition_leader_epoch;  /* -1 */
     int16_t flags;                   /* attributes other than the codec */
+    sp_codec_ctx *codec_ctx;         /* NULL; else compression state kept
+                                      * across batches (see sp_codec_ctx:
+                                      * borrowed, used by finish only) */
     int32_t count;
     int32_t last_offset_delta;
     int64_t base_timestamp;
@@ -261,8 +267,9 @@ static inline size_t sp_batch_builder_size(const sp_batch_builder *bb)
     return bb->w->len - bb->start;
 }
 /*
- * Close the batch: compress the records (codec/level as sp_compress),
- * fill the header and the CRC. At least one record is needed. On error the
+ * Close the batch: compress the records (codec/level as sp_compress; with
+ * the state in bb->codec_ctx when set, as sp_compress_ctx), fill the
+ * header and the CRC. At least one record is needed. On error the
  * writer is cut back to before the batch. producer_id -1, epoch -1,
  * base_sequence -1 for a non-idempotent producer.
  */

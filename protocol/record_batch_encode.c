@@ -176,7 +176,8 @@ static int compress_records(sp_batch_builder *bb, int codec, int level, sp_write
     if (!scratch || scratch == w)
         return SAMSA_ERR_INVALID_ARG;
     sp_writer_reset(scratch);
-    rc = sp_compress(codec, level, w->buf + rec_off, w->len - rec_off, scratch);
+    rc = sp_compress_ctx(bb->codec_ctx, codec, level, w->buf + rec_off,
+                         w->len - rec_off, scratch);
     if (rc)
         return rc;
     w->len = rec_off;

@@ -1,8 +1,8 @@
 /*
  * Compression codecs: round trips, the output cap (bombs, exact fits),
  * corrupt and truncated input (before a guard page), xerial and raw snappy,
- * the magic 0 LZ4 header checksum, unknown and compiled-out codecs, and
- * allocation failures.
+ * the magic 0 LZ4 header checksum, unknown and compiled-out codecs,
+ * allocation failures, and one sp_codec_ctx reused across calls.
  */
 #define _DEFAULT_SOURCE
 #include <stdlib.h>
@@ -410,6 +410,84 @@ static void test_alloc_failures(void **state)
     free(a);
 }
 
+/*
+ * One sp_codec_ctx through a run of different inputs and levels (and
+ * failed calls in between), as the producer uses it: every output must be
+ * byte for byte what a call without a ctx gives, and decompress to its
+ * input. A context that carried a level, parameters or history from one
+ * call into the next would change the bytes. For zstd the context must
+ * also really be kept (one ZSTD_CCtx for the whole run).
+ */
+static void test_ctx_reuse(void **state)
+{
+    static const int zstd_levels[] = { SP_CODEC_LEVEL_DEFAULT, 19, 1, -5, 7,
+                                       SP_CODEC_LEVEL_DEFAULT, 19, 1 };
+    static const int gzip_levels[] = { SP_CODEC_LEVEL_DEFAULT, 9, 1, 0, 6, 9, 1, 5 };
+    static const int lz4_levels[] = { SP_CODEC_LEVEL_DEFAULT, 9, 0, 12, 1, 0, 9, 3 };
+    static const size_t sizes[] = { 200000, 100, 70000, 0, 1, 200000, 5000, 200000 };
+    enum { NSTEP = sizeof sizes / sizeof sizes[0] };
+    uint8_t *data[NSTEP];
+    size_t i, k;
+    (void)state;
+
+    for (k = 0; k < NSTEP; k++)
+        data[k] = make_data(sizes[k], (unsigned)(100 + k), k % 3 != 1);
+    for (i = 0; i < NCODECS; i++) {
+        int codec = codecs[i];
+        sp_codec_ctx ctx;
+        void *kept = NULL;
+
+        if (!sp_codec_available(codec))
+            continue;
+        sp_codec_ctx_init(&ctx);
+        for (k = 0; k < NSTEP; k++) {
+            int level = codec == SP_CODEC_ZSTD ? zstd_levels[k] :
+                        codec == SP_CODEC_GZIP ? gzip_levels[k] :
+                        codec == SP_CODEC_LZ4 ? lz4_levels[k] : SP_CODEC_LEVEL_DEFAULT;
+            sp_writer c, one, d, tiny;
+
+            sp_writer_init(&c, NULL, 1 << 20);
+            sp_writer_init(&one, NULL, 1 << 20);
+            sp_writer_init(&d, NULL, 1 << 20);
+            sp_write_raw(&c, "pre", 3); /* appended after what the writer holds */
+            assert_int_equal(sp_compress_ctx(&ctx, codec, level, data[k], sizes[k], &c), 0);
+            assert_int_equal(sp_compress(codec, level, data[k], sizes[k], &one), 0);
+            assert_int_equal(c.len - 3, one.len);
+            assert_memory_equal(c.buf + 3, one.buf, one.len);
+            assert_int_equal(sp_decompress(codec, c.buf + 3, c.len - 3, &d), 0);
+            assert_int_equal(d.len, sizes[k]);
+            if (sizes[k])
+                assert_memory_equal(d.buf, data[k], sizes[k]);
+            if (codec == SP_CODEC_ZSTD) {
+                assert_non_null(ctx.zstd_cctx);
+                if (!kept)
+                    kept = ctx.zstd_cctx;
+                assert_ptr_equal(ctx.zstd_cctx, kept);
+            }
+            /* failures in between leave the ctx fit for the next batch */
+            if (k == 2 && codec != SP_CODEC_SNAPPY)
+                assert_int_equal(sp_compress_ctx(&ctx, codec, 1000, data[k], sizes[k], &c),
+                                 SAMSA_ERR_INVALID_ARG);
+            if (k == 4) {
+                sp_writer_init(&tiny, NULL, 10);
+                assert_int_equal(sp_compress_ctx(&ctx, codec, level, data[0], sizes[0], &tiny),
+                                 SAMSA_ERR_BUFFER_FULL);
+                assert_int_equal(tiny.len, 0);
+                sp_writer_free(&tiny);
+            }
+            sp_writer_free(&c);
+            sp_writer_free(&one);
+            sp_writer_free(&d);
+        }
+        sp_codec_ctx_free(&ctx);
+        assert_null(ctx.zstd_cctx);
+        sp_codec_ctx_free(&ctx); /* twice, and NULL, are fine */
+        sp_codec_ctx_free(NULL);
+    }
+    for (k = 0; k < NSTEP; k++)
+        free(data[k]);
+}
+
 /* Compression into a writer whose cap is too small fails cleanly. */
 static void test_compress_cap(void **state)
 {
@@ -447,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_concatenated_frames),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_compress_cap),
+        cmocka_unit_test(test_ctx_reuse),
     };
     return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
 }

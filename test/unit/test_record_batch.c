@@ -3,7 +3,7 @@
  * test/vectors/record_batches.py (written from the spec, not from samsa),
  * seeded random round trips per codec, every truncation, corruption under
  * and past the CRC, hand-made bad records, bombs, the builder's contract,
- * allocation counts and faults.
+ * batches through a kept sp_codec_ctx, allocation counts and faults.
  */
 #define _DEFAULT_SOURCE
 #include <stdio.h>
@@ -644,6 +644,75 @@ static void test_builder_contract(void **state)
     sp_writer_free(&w);
 }
 
+/*
+ * Batches finished with bb.codec_ctx set, as the producer does: several
+ * batches of different records and levels through one ctx each decode to
+ * their own records, and are the bytes a finish without the ctx writes.
+ */
+static void test_builder_codec_ctx(void **state)
+{
+    static const int levels[] = { SP_CODEC_LEVEL_DEFAULT, 19, 1, SP_CODEC_LEVEL_DEFAULT };
+    uint8_t val[300];
+    int codec, round, i;
+    (void)state;
+
+    for (codec = 1; codec <= 4; codec++) {
+        sp_codec_ctx ctx;
+        sp_writer w, plain, scratch;
+
+        if (!sp_codec_available(codec))
+            continue;
+        sp_codec_ctx_init(&ctx);
+        sp_writer_init(&w, NULL, 1 << 22);
+        sp_writer_init(&plain, NULL, 1 << 22);
+        sp_writer_init(&scratch, NULL, 1 << 22);
+        for (round = 0; round < 4; round++) {
+            int level = codec == SP_CODEC_ZSTD ? levels[round] : SP_CODEC_LEVEL_DEFAULT;
+            int n = 50 + 300 * (round % 2), got = 0;
+            sp_record_in r = { T0, "k", 1, val, 0, NULL, 0 };
+            sp_batch_builder bb, bp;
+            sp_batches it;
+            sp_batch b;
+            sp_records rs;
+            sp_record rec;
+
+            sp_writer_reset(&w);
+            sp_writer_reset(&plain);
+            assert_int_equal(sp_batch_builder_begin(&bb, &w, 0), 0);
+            assert_int_equal(sp_batch_builder_begin(&bp, &plain, 0), 0);
+            bb.codec_ctx = &ctx;
+            for (i = 0; i < n; i++) {
+                memset(val, 'a' + (round * 7 + i) % 26, sizeof val);
+                r.timestamp = T0 + i;
+                r.value_len = (size_t)(i * (round + 1)) % sizeof val;
+                assert_int_equal(sp_batch_append(&bb, &r), 0);
+                assert_int_equal(sp_batch_append(&bp, &r), 0);
+            }
+            assert_int_equal(sp_batch_builder_finish(&bb, codec, level, -1, -1, -1, &scratch), 0);
+            assert_int_equal(sp_batch_builder_finish(&bp, codec, level, -1, -1, -1, &scratch), 0);
+            assert_int_equal(w.len, plain.len);
+            assert_memory_equal(w.buf, plain.buf, w.len);
+            sp_batches_init(&it, w.buf, w.len);
+            assert_int_equal(sp_batches_next(&it, &b), 0);
+            assert_int_equal(b.codec, codec);
+            assert_int_equal(sp_batch_records(&b, &scratch, &rs), 0);
+            while (sp_records_next(&rs, &rec) == 0) {
+                assert_int_equal(rec.timestamp, T0 + got);
+                memset(val, 'a' + (round * 7 + got) % 26, sizeof val);
+                check_bytes(rec.value, val, (size_t)(got * (round + 1)) % sizeof val);
+                got++;
+            }
+            assert_int_equal(got, n);
+        }
+        if (codec == SP_CODEC_ZSTD)
+            assert_non_null(ctx.zstd_cctx); /* kept for the next batch */
+        sp_codec_ctx_free(&ctx);
+        sp_writer_free(&w);
+        sp_writer_free(&plain);
+        sp_writer_free(&scratch);
+    }
+}
+
 /* Encoding and decoding reuse their buffers: no allocation per record,
  * none at all once the writers have grown. */
 static void test_zero_allocs(void **state)
@@ -842,6 +911,7 @@ int main(void)
         cmocka_unit_test(test_batch_bombs),
         cmocka_unit_test(test_random_roundtrip),
         cmocka_unit_test(test_builder_contract),
+        cmocka_unit_test(test_builder_codec_ctx),
         cmocka_unit_test(test_zero_allocs),
         cmocka_unit_test(test_alloc_faults),
         cmocka_unit_test(test_peer_captures),
