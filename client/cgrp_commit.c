@@ -8,6 +8,7 @@
  * v10 names topics by id, which a commit for a topic whose id metadata
  * does not know yet could not express.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cgrp_int.h"
@@ -429,6 +430,7 @@ static int fetch_answer(sc_cgrp *cg, samsa_topic_partition *tps, size_t n,
                 err = SAMSA_ERR_NO_MEMORY;
                 break;
             }
+            sp_free(cg->alloc, *meta_out); /* an earlier answer's, retried */
             *meta_out = mp;
         }
         for (t = 0; t < ntopics; t++) {
@@ -881,13 +883,19 @@ int samsa_committed(samsa_client *c, samsa_topic_partition *tps, size_t n,
 
 /* ------------------------------------------------------------ assign */
 
-/* Starting offsets of partitions assigned with SAMSA_OFFSET_STORED. */
+/* Starting offsets of partitions assigned with SAMSA_OFFSET_STORED. Only
+ * an answer that there is no committed offset starts a partition per
+ * auto.offset.reset: a lookup that failed for a passing reason is asked
+ * again, and a final error (GROUP_AUTHORIZATION_FAILED, ...) stops the
+ * partition with an event, as Java's poll() throws; starting per the
+ * policy instead would reprocess or skip what the group committed. */
 static void stored_cb(void *opaque, int err, const samsa_topic_partition *tps,
                       size_t n)
 {
     sc_cgrp *cg = opaque;
     samsa_client *c = cg->c;
     sc_consumer *cons = c->consumer;
+    bool again = false;
     size_t i;
 
     if (!cons)
@@ -896,20 +904,33 @@ static void stored_cb(void *opaque, int err, const samsa_topic_partition *tps,
     for (i = 0; i < n; i++) {
         sc_cpart *p = sc_cons_find(cons, tps[i].topic, strlen(tps[i].topic),
                                    tps[i].partition);
-        bool have = !err && !tps[i].err && tps[i].offset >= 0;
+        int e = err ? err : tps[i].err;
 
         sc_tpl_del(&cg->stored_pending, tps[i].topic, strlen(tps[i].topic),
                    tps[i].partition);
         if (!p || p->off.state != SC_POS_NONE)
             continue; /* unassigned or moved meanwhile */
-        if (sc_off_start(&p->off, have ? tps[i].offset : -1,
-                         have ? tps[i].leader_epoch : -1,
+        if (e && retriable(e)) {
+            again = true; /* still NONE: sc_cons_run asks again */
+            continue;
+        }
+        if (e) {
+            char why[300];
+
+            snprintf(why, sizeof why, "group %s: committed offset lookup failed: %s (%s)",
+                     cg->group_id, samsa_err_name(e), samsa_err_str(e));
+            sc_off_fail(&p->off, e, -1);
+            sc_cons_event(cons, p, e, -1, why);
+            continue;
+        }
+        if (sc_off_start(&p->off, tps[i].offset >= 0 ? tps[i].offset : -1,
+                         tps[i].offset >= 0 ? tps[i].leader_epoch : -1,
                          (sc_reset_policy)cg->reset_policy) == SC_POS_FAILED)
             sc_cons_event(cons, p, p->off.err, -1,
                           "no committed offset and auto.offset.reset=error");
     }
     pthread_mutex_unlock(&c->mu);
-    sc_cons_kick(cons, 0);
+    sc_cons_kick(cons, again ? cons->retry_backoff_ms : 0);
 }
 
 void sc_cg_stored_run(sc_cgrp *cg)

@@ -52,6 +52,8 @@ typedef struct mock {
     int sync_fail_no;     /* that SyncGroup: NOT_COORDINATOR */
     int hb_fail_no[4];    /* heartbeat numbers that fail ... */
     int16_t hb_fail_err[4]; /* ... with these */
+    int fetch_unstable;   /* OffsetFetch answers with UNSTABLE_OFFSET_COMMIT first */
+    int offset_fetches;
 } mock;
 
 static int16_t hb_error(mock *m)
@@ -211,7 +213,12 @@ static void answer_offset_fetch(mock *m, const st_mock_req *rq)
         rp[i].committed_offset = m->committed[idx[i]];
         rp[i].committed_leader_epoch = -1;
         rp[i].metadata = sp_str_of("");
+        if (m->offset_fetches < m->fetch_unstable) {
+            rp[i].committed_offset = -1;
+            rp[i].error_code = SAMSA_ERR_UNSTABLE_OFFSET_COMMIT;
+        }
     }
+    m->offset_fetches++;
     memset(&fr, 0, sizeof fr);
     memset(&g, 0, sizeof g);
     memset(&gt, 0, sizeof gt);
@@ -567,6 +574,94 @@ static void test_group_unauthorized(void **state)
     close_all(c, &m);
 }
 
+/* assign() with group.id, starting at the committed offsets, and
+ * FindCoordinator says GROUP_AUTHORIZATION_FAILED: samsa_consume reports
+ * it (as Java's poll throws) instead of the lookup going on forever. */
+static void test_assign_unauthorized(void **state)
+{
+    samsa_topic_partition tp;
+    samsa_client *c;
+    events e;
+    mock m;
+    int64_t t0;
+    int got = 0, other = 0;
+
+    (void)state;
+    c = mock_and_client(&m, &e, SAMSA_ERR_GROUP_AUTHORIZATION_FAILED, 0);
+    memset(&tp, 0, sizeof tp);
+    tp.topic = "t";
+    tp.offset = SAMSA_OFFSET_STORED;
+    tp.leader_epoch = -1;
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    t0 = now_ms();
+    while (now_ms() - t0 < 1500) {
+        samsa_message *msg = samsa_consume(c, 10);
+
+        if (!msg)
+            continue;
+        if (msg->err == SAMSA_ERR_GROUP_AUTHORIZATION_FAILED) {
+            assert_string_equal(msg->topic, "t");
+            assert_int_equal(msg->partition, 0);
+            assert_non_null(strstr(msg->errstr, "committed offset"));
+            got++;
+        } else {
+            other++; /* e.g. a ListOffsets of a fallback to the policy */
+        }
+        samsa_message_release(msg);
+    }
+    assert_int_equal(got, 1);
+    assert_int_equal(other, 0);
+    st_mock_lock(&m.mb);
+    assert_int_equal(m.finds, 1); /* a final error: not looked up again */
+    st_mock_unlock(&m.mb);
+    close_all(c, &m);
+}
+
+/* assign() with group.id at the committed offsets while the group has a
+ * transaction's offsets pending (UNSTABLE_OFFSET_COMMIT, twice): asked
+ * again until the answer comes, then started there, never per
+ * auto.offset.reset meanwhile (and the retried answers' metadata blocks
+ * are not leaked). */
+static void test_assign_offset_unstable(void **state)
+{
+    samsa_topic_partition tp;
+    samsa_client *c;
+    events e;
+    mock m;
+    int64_t t0;
+
+    (void)state;
+    mock_start(&m);
+    m.fetch_unstable = 2;
+    m.committed[0] = 5;
+    mock_run(&m);
+    memset(&e, 0, sizeof e);
+    c = mk_client(&m, &e, NULL);
+    memset(&tp, 0, sizeof tp);
+    tp.topic = "t";
+    tp.offset = SAMSA_OFFSET_STORED;
+    tp.leader_epoch = -1;
+    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    t0 = now_ms();
+    for (;;) {
+        samsa_message *msg = samsa_consume(c, 10);
+
+        if (msg) {
+            fail_msg("unexpected event %s: %s", samsa_err_name(msg->err), msg->errstr);
+            samsa_message_release(msg);
+        }
+        tp.offset = -1;
+        assert_int_equal(samsa_position(c, &tp, 1), 0);
+        if (tp.offset == 5 || now_ms() - t0 > 5000)
+            break;
+    }
+    assert_int_equal(tp.offset, 5);
+    st_mock_lock(&m.mb);
+    assert_int_equal(m.offset_fetches, 3);
+    st_mock_unlock(&m.mb);
+    close_all(c, &m);
+}
+
 static void commit_one(samsa_topic_partition *tp)
 {
     memset(tp, 0, sizeof *tp);
@@ -630,6 +725,8 @@ int main(void)
         cmocka_unit_test(test_static_fenced),
         cmocka_unit_test(test_group_unauthorized),
         cmocka_unit_test(test_commit_only_unauthorized),
+        cmocka_unit_test(test_assign_unauthorized),
+        cmocka_unit_test(test_assign_offset_unstable),
         cmocka_unit_test(test_commit_only_coordinator_late),
     };
 
