@@ -492,7 +492,11 @@ static int collect(sc_producer *p, int64_t now, int64_t *wake, bool *need_md,
 }
 
 /* Earliest linger or retry deadline of a partition head; notes topics
- * whose records wait for metadata. */
+ * whose records wait for metadata. A head whose linger has passed and
+ * that this pass did not send waits for what kicks the sender (a
+ * response freeing an in-flight slot, a connection coming up, metadata),
+ * as a full batch does: counting its past deadline would run the sender
+ * again at once, over and over, until then. */
 static int64_t next_wake(sc_producer *p, int64_t now, int64_t wake,
                          bool *need_md)
 {
@@ -507,7 +511,8 @@ static int64_t next_wake(sc_producer *p, int64_t now, int64_t wake,
             const sc_batch *h = t->pqs[i] ? t->pqs[i]->head : NULL;
             if (!h)
                 continue;
-            if (!h->closed && h->created_ms + p->linger_ms < wake)
+            if (!h->closed && h->created_ms + p->linger_ms > now &&
+                h->created_ms + p->linger_ms < wake)
                 wake = h->created_ms + p->linger_ms;
             if (h->retry_at_ms > now && h->retry_at_ms < wake)
                 wake = h->retry_at_ms;
