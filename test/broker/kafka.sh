@@ -410,7 +410,8 @@ start-node)
     [ -n "$(pid_of "$n")" ] || launch_node "$n"
     t0=$(date +%s)
     until port_open "$(node_port "$n")"; do
-        [ -n "$(pid_of "$n")" ] || die "node $n died; see $run/node$n.log"
+        # as in wait_ready: a node just launched may not be java yet
+        starting_or_running "$n" || die "node $n died; see $run/node$n.log"
         [ $(( $(date +%s) - t0 )) -lt 120 ] || die "node $n not ready"
         sleep 0.2
     done ;;
