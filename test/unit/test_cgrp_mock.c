@@ -574,6 +574,17 @@ static void test_group_unauthorized(void **state)
     close_all(c, &m);
 }
 
+/* assign() t [0] at the group's committed offset (tp stays the caller's,
+ * for samsa_position later). */
+static void assign_stored(samsa_client *c, samsa_topic_partition *tp)
+{
+    memset(tp, 0, sizeof *tp);
+    tp->topic = "t";
+    tp->offset = SAMSA_OFFSET_STORED;
+    tp->leader_epoch = -1;
+    assert_int_equal(samsa_assign(c, tp, 1), 0);
+}
+
 /* assign() with group.id, starting at the committed offsets, and
  * FindCoordinator says GROUP_AUTHORIZATION_FAILED: samsa_consume reports
  * it (as Java's poll throws) instead of the lookup going on forever. */
@@ -588,11 +599,7 @@ static void test_assign_unauthorized(void **state)
 
     (void)state;
     c = mock_and_client(&m, &e, SAMSA_ERR_GROUP_AUTHORIZATION_FAILED, 0);
-    memset(&tp, 0, sizeof tp);
-    tp.topic = "t";
-    tp.offset = SAMSA_OFFSET_STORED;
-    tp.leader_epoch = -1;
-    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    assign_stored(c, &tp);
     t0 = now_ms();
     while (now_ms() - t0 < 1500) {
         samsa_message *msg = samsa_consume(c, 10);
@@ -637,11 +644,7 @@ static void test_assign_offset_unstable(void **state)
     mock_run(&m);
     memset(&e, 0, sizeof e);
     c = mk_client(&m, &e, NULL);
-    memset(&tp, 0, sizeof tp);
-    tp.topic = "t";
-    tp.offset = SAMSA_OFFSET_STORED;
-    tp.leader_epoch = -1;
-    assert_int_equal(samsa_assign(c, &tp, 1), 0);
+    assign_stored(c, &tp);
     t0 = now_ms();
     for (;;) {
         samsa_message *msg = samsa_consume(c, 10);
