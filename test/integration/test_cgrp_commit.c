@@ -66,7 +66,7 @@ static void test_commit_explicit(void **state)
     {
         samsa_client *a = cgt_client_new(kv, NULL);
         samsa_message *m = NULL;
-        int64_t t0 = cgt_now_ms();
+        int64_t t0 = st_now_ms();
         int i;
 
         for (i = 0; i < 50; i++) {
@@ -89,7 +89,7 @@ static void test_commit_explicit(void **state)
         tp[0].offset = SAMSA_OFFSET_STORED;
         tp[0].leader_epoch = -1;
         assert_int_equal(samsa_assign(a, tp, 1), 0);
-        while (!m && cgt_now_ms() - t0 < 20000)
+        while (!m && st_now_ms() - t0 < 20000)
             m = samsa_consume(a, 100);
         assert_non_null(m);
         assert_int_equal(m->err, 0);
@@ -137,8 +137,8 @@ static void test_commit_async_order(void **state)
         tp.leader_epoch = -1;
         assert_int_equal(samsa_commit_async(c, &tp, 1, commit_cb, (void *)(intptr_t)i), 0);
     }
-    t0 = cgt_now_ms();
-    while (order_n < 8 && cgt_now_ms() - t0 < 20000)
+    t0 = st_now_ms();
+    while (order_n < 8 && st_now_ms() - t0 < 20000)
         samsa_poll(c, 10);
     assert_int_equal(order_n, 8);
     for (i = 0; i < 8; i++)
@@ -177,14 +177,14 @@ static void test_auto_commit(void **state)
     cgt_member_start(&ms[0], 0, kv);
     ms[0].commit_on_revoke = false;
     cgt_settle(ms, 1, CGT_NPART, 0, 60000); /* consume nothing yet */
-    t0 = cgt_now_ms();
-    while (got < 100 && cgt_now_ms() - t0 < 30000) {
+    t0 = st_now_ms();
+    while (got < 100 && st_now_ms() - t0 < 30000) {
         samsa_poll(ms[0].c, 5);
         got += cgt_drain(&ms[0], 100 - got);
     }
     assert_int_equal(got, 100);
-    t0 = cgt_now_ms();
-    while (cgt_now_ms() - t0 < 1500) /* a few intervals, nothing consumed */
+    t0 = st_now_ms();
+    while (st_now_ms() - t0 < 1500) /* a few intervals, nothing consumed */
         samsa_poll(ms[0].c, 10);
     memset(tp, 0, sizeof tp);
     for (i = 0; i < CGT_NPART; i++) {

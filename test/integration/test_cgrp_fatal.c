@@ -57,10 +57,10 @@ static int owned_count(const cgt_member *m)
 static int run_both(cgt_member *ms, int victim, int err, int ms_max,
                     bool (*done)(cgt_member *ms, int events))
 {
-    int64_t t0 = cgt_now_ms();
+    int64_t t0 = st_now_ms();
     int events = 0, i;
 
-    while (cgt_now_ms() - t0 < ms_max) {
+    while (st_now_ms() - t0 < ms_max) {
         for (i = 0; i < 2; i++) {
             samsa_poll(ms[i].c, 5);
             if (i == victim)

@@ -70,7 +70,7 @@ static void test_kcat_interop(void **state)
     }
     sleep(3); /* kcat joins first and reads the first 100 of each */
     cgt_member_start(&ms[0], 0, kv);
-    start = cgt_now_ms();
+    start = st_now_ms();
     do {
         int any = 0;
 
@@ -79,11 +79,11 @@ static void test_kcat_interop(void **state)
         for (p = 0; p < CGT_NPART; p++)
             any += ms[0].owned[p];
         all = any > 0 && any < CGT_NPART;
-    } while (!all && cgt_now_ms() - start < 60000);
+    } while (!all && st_now_ms() - start < 60000);
     assert_true(all);
     /* more data: both read their share of it */
     cgt_produce(admin, topic, 100, 100);
-    start = cgt_now_ms();
+    start = st_now_ms();
     do {
         samsa_poll(ms[0].c, 10);
         cgt_drain(&ms[0], 1000);
@@ -91,10 +91,10 @@ static void test_kcat_interop(void **state)
         for (p = 0; p < CGT_NPART && all; p++)
             for (o = 100; o < 200 && all; o++)
                 all = cgt_seen[p][o] > 0 || !ms[0].owned[p];
-    } while (!all && cgt_now_ms() - start < 60000);
+    } while (!all && st_now_ms() - start < 60000);
     assert_true(all);
-    start = cgt_now_ms();
-    while (cgt_now_ms() - start < 3000) { /* let kcat read and commit */
+    start = st_now_ms();
+    while (st_now_ms() - start < 3000) { /* let kcat read and commit */
         samsa_poll(ms[0].c, 10);
         cgt_drain(&ms[0], 1000);
     }

@@ -87,7 +87,7 @@ static void killed(const char *what, const char *const *extra)
             break;
     }
     assert_int_equal(read(pfd[0], &b, 1), 1);
-    for (t0 = cgt_now_ms();;) { /* until the parent holds half */
+    for (t0 = st_now_ms();;) { /* until the parent holds half */
         int p, n = 0;
 
         samsa_poll(ms[0].c, 10);
@@ -96,12 +96,12 @@ static void killed(const char *what, const char *const *extra)
             n += ms[0].owned[p];
         if (n == CGT_NPART / 2)
             break;
-        if (cgt_now_ms() - t0 > 60000)
+        if (st_now_ms() - t0 > 60000)
             fail_msg("the parent never got half of the partitions");
     }
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
-    t0 = cgt_now_ms();
+    t0 = st_now_ms();
     t = cgt_settle(ms, 1, CGT_NPART, 10, 60000);
     printf("rebalance (%s): a killed member's partitions moved after %lld ms "
            "(classic: session.timeout.ms 6000; KIP-848: the broker's)\n",
@@ -221,7 +221,7 @@ static void poll_timeout(const char *what, const char *const *extra)
     cgt_member_start(&ms[1], 1, kv);
     cgt_settle(ms, 2, CGT_NPART / 2, 10, 60000);
     /* member 1 keeps its loop running but does not consume */
-    t0 = cgt_now_ms();
+    t0 = st_now_ms();
     for (;;) {
         samsa_poll(ms[0].c, 5);
         cgt_drain(&ms[0], 100);
@@ -230,12 +230,12 @@ static void poll_timeout(const char *what, const char *const *extra)
             n += ms[0].owned[p] && !ms[1].owned[p];
         if (n == CGT_NPART)
             break;
-        if (cgt_now_ms() - t0 > 60000)
+        if (st_now_ms() - t0 > 60000)
             fail_msg("the idle member kept its partitions");
     }
     printf("rebalance (%s): an idle member left after %lld ms "
-           "(max.poll.interval.ms 4000)\n", what, (long long)(cgt_now_ms() - t0));
-    assert_true(cgt_now_ms() - t0 >= 3500);
+           "(max.poll.interval.ms 4000)\n", what, (long long)(st_now_ms() - t0));
+    assert_true(st_now_ms() - t0 >= 3500);
     assert_int_equal(ms[1].lost_events, 1);
     /* consuming again: it rejoins */
     cgt_settle(ms, 2, CGT_NPART / 2, 10, 60000);

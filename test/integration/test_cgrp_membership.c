@@ -275,7 +275,7 @@ static void bg_stop(bg_member *b)
 static void bg_settle(bg_member *bs, int n, int min_each)
 {
     cgt_member ms[3];
-    int64_t start = cgt_now_ms(), ok_since = -1;
+    int64_t start = st_now_ms(), ok_since = -1;
     int i;
 
     for (;;) {
@@ -285,13 +285,13 @@ static void bg_settle(bg_member *bs, int n, int min_each)
         pthread_mutex_unlock(&bg_mu);
         if (cgt_balanced(ms, n, min_each)) {
             if (ok_since < 0)
-                ok_since = cgt_now_ms();
-            if (cgt_now_ms() - ok_since > 1500)
+                ok_since = st_now_ms();
+            if (st_now_ms() - ok_since > 1500)
                 return;
         } else {
             ok_since = -1;
         }
-        if (cgt_now_ms() - start > 60000)
+        if (st_now_ms() - start > 60000)
             fail_msg("background group did not cgt_settle");
         usleep(20000);
     }
@@ -334,7 +334,7 @@ static void test_background(void **state)
     bg_settle(bs, 3, CGT_NPART / 2);
     bg_stop(&bs[1]);
     bg_settle(bs, 3, CGT_NPART);
-    start = cgt_now_ms();
+    start = st_now_ms();
     do {
         usleep(50000);
         pthread_mutex_lock(&bg_mu);
@@ -343,7 +343,7 @@ static void test_background(void **state)
             for (o = 0; o < 400 && all; o++)
                 all = cgt_seen[p][o] > 0;
         pthread_mutex_unlock(&bg_mu);
-    } while (!all && cgt_now_ms() - start < 30000);
+    } while (!all && st_now_ms() - start < 30000);
     bg_stop(&bs[0]);
     cgt_check_exactly_once(400);
     samsa_delete_topic(admin, topic, 30000);
@@ -378,7 +378,7 @@ static void test_resubscribe(void **state)
     /* the other member takes everything */
     {
         cgt_member one[1];
-        int64_t t0 = cgt_now_ms();
+        int64_t t0 = st_now_ms();
 
         for (;;) {
             samsa_poll(ms[0].c, 5);
@@ -387,7 +387,7 @@ static void test_resubscribe(void **state)
             one[0] = ms[0];
             if (cgt_balanced(one, 1, CGT_NPART))
                 break;
-            if (cgt_now_ms() - t0 > 60000)
+            if (st_now_ms() - t0 > 60000)
                 fail_msg("the remaining member did not get every partition");
         }
     }

@@ -78,7 +78,7 @@ static int owned_in(const rx_member *m, int t)
  * names[0] counted into *read. ms it took. */
 static int64_t wait_owned(rx_member *m, int upto, int *read, int timeout_ms)
 {
-    int64_t t0 = cgt_now_ms();
+    int64_t t0 = st_now_ms();
     samsa_message *msg;
     int t;
     bool all;
@@ -94,8 +94,8 @@ static int64_t wait_owned(rx_member *m, int upto, int *read, int timeout_ms)
         for (all = true, t = 0; t < upto; t++)
             all = all && owned_in(m, t) == CGT_NPART;
         if (all)
-            return cgt_now_ms() - t0;
-        if (cgt_now_ms() - t0 > timeout_ms)
+            return st_now_ms() - t0;
+        if (st_now_ms() - t0 > timeout_ms)
             fail_msg("the pattern's topics were not all assigned in %d ms",
                      timeout_ms);
     }

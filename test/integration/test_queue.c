@@ -345,12 +345,12 @@ static void test_batch_pipeline_tracing(void **state)
         assert_int_equal(samsa_queue_subscribe(dummy.q, &t, 1), 0);
     }
     assert_int_equal(pthread_create(&th, NULL, qt_run_thread, &dummy), 0);
-    t0 = qt_now_ms();
+    t0 = st_now_ms();
     for (;;) {
         samsa_queue_stats st;
 
         samsa_queue_stats_get(dummy.q, &st, NULL, 0);
-        if ((st.processed >= PL_N - 1 && st.dead_lettered == 1) || qt_now_ms() - t0 > 60000)
+        if ((st.processed >= PL_N - 1 && st.dead_lettered == 1) || st_now_ms() - t0 > 60000)
             break;
         usleep(20000);
     }

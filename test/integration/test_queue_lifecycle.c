@@ -94,7 +94,7 @@ static void rb_map(rb_shared *sh)
     samsa_client *c = qt_plain_client();
     samsa_topic_partition tps[RB_PARTS];
     int p, got = 0;
-    int64_t t0 = qt_now_ms();
+    int64_t t0 = st_now_ms();
 
     rb_index = malloc((size_t)RB_PARTS * RB_N * sizeof *rb_index);
     assert_non_null(rb_index);
@@ -107,7 +107,7 @@ static void rb_map(rb_shared *sh)
         tps[p].leader_epoch = -1;
     }
     assert_int_equal(samsa_assign(c, tps, RB_PARTS), 0);
-    while (got < RB_N && qt_now_ms() - t0 < 60000) {
+    while (got < RB_N && st_now_ms() - t0 < 60000) {
         ms[0] = samsa_consume(c, 200);
         if (!ms[0])
             continue;
@@ -187,21 +187,21 @@ static void test_rebalance(void **state)
     rb_queue(&b);
     assert_int_equal(pthread_create(&tm, NULL, rb_monitor, &sh), 0);
     assert_int_equal(pthread_create(&ta, NULL, rb_run, &a), 0);
-    t0 = qt_now_ms();
-    while (atomic_load(&sh.total) < RB_N / 5 && qt_now_ms() - t0 < 60000)
+    t0 = st_now_ms();
+    while (atomic_load(&sh.total) < RB_N / 5 && st_now_ms() - t0 < 60000)
         usleep(10000);
     assert_int_equal(pthread_create(&tb, NULL, rb_run, &b), 0); /* joins */
-    while (atomic_load(&sh.by[1]) < RB_N / 20 && qt_now_ms() - t0 < 120000)
+    while (atomic_load(&sh.by[1]) < RB_N / 20 && st_now_ms() - t0 < 120000)
         usleep(10000);
     samsa_queue_stop(b.q); /* leaves mid-run */
     pthread_join(tb, NULL);
-    t0 = qt_now_ms();
+    t0 = st_now_ms();
     for (;;) {
         int missing = 0;
 
         for (i = 0; i < RB_N; i++)
             missing += !atomic_load(&sh.done[i]);
-        if (!missing || qt_now_ms() - t0 > 120000)
+        if (!missing || st_now_ms() - t0 > 120000)
             break;
         usleep(100000);
     }
@@ -315,12 +315,12 @@ static void test_exhausted_block_stop(void **state)
     x.poison = 10;
     qt_queue_new(&x, topic, kv_block);
     assert_int_equal(pthread_create(&th, NULL, qt_run_thread, &x), 0);
-    t0 = qt_now_ms();
+    t0 = st_now_ms();
     do {
         usleep(50000);
         samsa_queue_stats_get(x.q, &st, NULL, 0);
     } while ((atomic_load(&x.attempts[10]) < 4 || st.blocked_lanes == 0) &&
-             qt_now_ms() - t0 < 30000);
+             st_now_ms() - t0 < 30000);
     samsa_queue_stop(x.q);
     pthread_join(th, NULL);
     assert_int_equal(x.run_result, 0);
@@ -335,7 +335,7 @@ static void test_exhausted_block_stop(void **state)
     x.poison = 10;
     qt_queue_new(&x, topic, kv_stop);
     assert_int_equal(pthread_create(&th, NULL, qt_run_thread, &x), 0);
-    t0 = qt_now_ms();
+    t0 = st_now_ms();
     pthread_join(th, NULL); /* stops by itself */
     assert_int_equal(x.run_result, SAMSA_ERR_STOPPED);
     assert_non_null(strstr(samsa_queue_errstr(x.q), "poison pill"));
@@ -375,19 +375,19 @@ static void test_late_result_dropped(void **state)
     qt_queue_new(&b, topic, kv_b);
     unsetenv("HQ_SAME_GROUP");
     assert_int_equal(pthread_create(&ta, NULL, qt_run_thread, &a), 0);
-    t0 = qt_now_ms();
-    while (atomic_load(&a.attempts[0]) == 0 && qt_now_ms() - t0 < 30000)
+    t0 = st_now_ms();
+    while (atomic_load(&a.attempts[0]) == 0 && st_now_ms() - t0 < 30000)
         usleep(10000);
     assert_int_equal(atomic_load(&a.attempts[0]), 1); /* A is inside v0 */
     assert_int_equal(pthread_create(&tb, NULL, qt_run_thread, &b), 0); /* rebalance */
-    t0 = qt_now_ms();
+    t0 = st_now_ms();
     for (;;) {
         int missing = 0;
 
         for (i = 0; i < n; i++)
             missing += atomic_load(&a.seen[i]) + atomic_load(&b.seen[i]) == 0;
         samsa_queue_stats_get(a.q, &st, NULL, 0);
-        if ((!missing && st.dropped_late >= 1) || qt_now_ms() - t0 > 60000)
+        if ((!missing && st.dropped_late >= 1) || st_now_ms() - t0 > 60000)
             break;
         usleep(50000);
     }
@@ -432,8 +432,8 @@ static void test_slow_chain_commits(void **state)
     x.sleep_us = 3000; /* the whole chain: 1.8 s or more */
     qt_queue_new(&x, topic, kv);
     assert_int_equal(pthread_create(&th, NULL, qt_run_thread, &x), 0);
-    t0 = qt_now_ms();
-    while (qt_now_ms() - t0 < 60000 && atomic_load(&x.ok_total) < n) {
+    t0 = st_now_ms();
+    while (st_now_ms() - t0 < 60000 && atomic_load(&x.ok_total) < n) {
         int ok = atomic_load(&x.ok_total);
 
         samsa_queue_stats_get(x.q, &st, ps, 2);

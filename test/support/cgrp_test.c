@@ -16,14 +16,6 @@ const char *cgt_bootstrap(void)
     return st_require_env("SAMSA_TEST_BOOTSTRAP");
 }
 
-int64_t cgt_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void cgt_name_of(char *buf, size_t len, const char *what)
 {
     st_unique_name(buf, len, "hgroup", what);
@@ -77,7 +69,7 @@ void cgt_rebalance_cb(void *opaque, samsa_client *c, samsa_rebalance_event ev,
     }
     if (ev == SAMSA_REBALANCE_ASSIGNED) {
         m->assigned_events++;
-        m->last_assigned_ms = cgt_now_ms();
+        m->last_assigned_ms = st_now_ms();
     } else if (ev == SAMSA_REBALANCE_REVOKED) {
         m->revoked_events++;
         m->revoked_parts += (int)n;
@@ -168,7 +160,7 @@ bool cgt_balanced(cgt_member *ms, int n, int min_each)
 int64_t cgt_settle(cgt_member *ms, int n, int min_each, int consume_max,
                       int timeout_ms)
 {
-    int64_t start = cgt_now_ms(), done_at = -1;
+    int64_t start = st_now_ms(), done_at = -1;
     int i;
 
     for (;;) {
@@ -179,13 +171,13 @@ int64_t cgt_settle(cgt_member *ms, int n, int min_each, int consume_max,
             }
         if (cgt_balanced(ms, n, min_each)) {
             if (done_at < 0)
-                done_at = cgt_now_ms();
-            if (cgt_now_ms() - done_at > 1500)
+                done_at = st_now_ms();
+            if (st_now_ms() - done_at > 1500)
                 return done_at - start;
         } else {
             done_at = -1;
         }
-        if (cgt_now_ms() - start > timeout_ms)
+        if (st_now_ms() - start > timeout_ms)
             fail_msg("group did not cgt_settle within %d ms", timeout_ms);
     }
 }
@@ -243,7 +235,7 @@ void cgt_check_exactly_once(int per_part_total)
 /* Drain until every partition has per_part_total offsets cgt_seen. */
 void cgt_finish_reading(cgt_member *ms, int n, int per_part_total, int timeout_ms)
 {
-    int64_t start = cgt_now_ms();
+    int64_t start = st_now_ms();
     int p, o, i;
     bool all;
 
@@ -257,7 +249,7 @@ void cgt_finish_reading(cgt_member *ms, int n, int per_part_total, int timeout_m
         for (p = 0; p < CGT_NPART && all; p++)
             for (o = 0; o < per_part_total && all; o++)
                 all = cgt_seen[p][o] > 0;
-        if (cgt_now_ms() - start > timeout_ms)
+        if (st_now_ms() - start > timeout_ms)
             break;
     } while (!all);
 }

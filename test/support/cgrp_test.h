@@ -39,7 +39,6 @@ extern const char *cgt_topic;
 
 /* SAMSA_TEST_BOOTSTRAP, or the test is skipped. */
 const char *cgt_bootstrap(void);
-int64_t cgt_now_ms(void);
 /* "hgroup-<what>-<pid>-<ms>" */
 void cgt_name_of(char *buf, size_t len, const char *what);
 /* kv = "group.id" group, the NULL-terminated strings after extra, extra's

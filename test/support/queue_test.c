@@ -13,19 +13,12 @@
 #include <unistd.h>
 
 #include "samsa_test.h"
+#include "samsa_test_client.h"
 #include "queue_test.h"
 
 const char *qt_bootstrap(void)
 {
     return st_require_env("SAMSA_TEST_BOOTSTRAP");
-}
-
-int64_t qt_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* the queue's retry due times are wall-clock ms (they travel in headers),
@@ -40,11 +33,7 @@ int64_t qt_wall_ms(void)
 
 void qt_name_of(char *buf, size_t len, const char *what)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(buf, len, "hqueue-%s-%d-%ld%03ld", what, (int)getpid(), (long)ts.tv_sec,
-             ts.tv_nsec / 1000000);
+    st_unique_name(buf, len, "hqueue", what);
 }
 
 static void log_cb(void *opaque, int level, const char *ctx, const char *msg)
@@ -283,12 +272,12 @@ void *qt_run_thread(void *arg)
 int64_t qt_run_until(qt_ctx *x, bool (*cond)(qt_ctx *), int timeout_ms)
 {
     pthread_t th;
-    int64_t t0 = qt_now_ms(), el;
+    int64_t t0 = st_now_ms(), el;
 
     assert_int_equal(pthread_create(&th, NULL, qt_run_thread, x), 0);
-    while (!cond(x) && qt_now_ms() - t0 < timeout_ms) {
+    while (!cond(x) && st_now_ms() - t0 < timeout_ms) {
         usleep(20000);
-        if (getenv("HQ_DEBUG") && (qt_now_ms() - t0) % 1000 < 20) {
+        if (getenv("HQ_DEBUG") && (st_now_ms() - t0) % 1000 < 20) {
             samsa_queue_stats st;
             samsa_queue_partition_stats ps[8];
             size_t i;
@@ -305,7 +294,7 @@ int64_t qt_run_until(qt_ctx *x, bool (*cond)(qt_ctx *), int timeout_ms)
                         ps[i].paused);
         }
     }
-    el = qt_now_ms() - t0;
+    el = st_now_ms() - t0;
     samsa_queue_stop(x->q);
     pthread_join(th, NULL);
     if (x->run_result)
@@ -328,7 +317,7 @@ int qt_read_topic(const char *topic, int nparts, samsa_message **out, int max,
     samsa_client *c = qt_plain_client();
     samsa_topic_partition tps[16];
     int i, got = 0;
-    int64_t t0 = qt_now_ms();
+    int64_t t0 = st_now_ms();
 
     memset(tps, 0, sizeof tps);
     for (i = 0; i < nparts; i++) {
@@ -338,7 +327,7 @@ int qt_read_topic(const char *topic, int nparts, samsa_message **out, int max,
         tps[i].leader_epoch = -1;
     }
     assert_int_equal(samsa_assign(c, tps, (size_t)nparts), 0);
-    while (got < max && qt_now_ms() - t0 < timeout_ms) {
+    while (got < max && st_now_ms() - t0 < timeout_ms) {
         samsa_message *m = samsa_consume(c, 200);
 
         if (!m)

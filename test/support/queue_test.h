@@ -25,7 +25,6 @@
 
 /* $SAMSA_TEST_BOOTSTRAP (the test is skipped without it). */
 const char *qt_bootstrap(void);
-int64_t qt_now_ms(void);
 /* Wall-clock ms: the queue's retry due times travel in headers as such,
  * so handler call times are taken on the same clock. */
 int64_t qt_wall_ms(void);

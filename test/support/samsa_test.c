@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
 
@@ -214,4 +215,12 @@ void st_fail_alloc_init(st_fail_alloc *fa, long fail_at)
     fa->alloc.free = fa_free;
     fa->alloc.ctx = fa;
     fa->fail_at = fail_at;
+}
+
+int64_t st_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

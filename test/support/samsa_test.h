@@ -25,6 +25,9 @@ const char *st_env(const char *name);
  * Skip the calling test loudly unless environment variable `var` (e.g.
  * "SAMSA_TEST_BOOTSTRAP") is set; returns its value otherwise.
  */
+/* Monotonic clock in ms, for test deadlines and elapsed times. */
+int64_t st_now_ms(void);
+
 #define st_require_env(var) st_require_env_(var, __func__)
 const char *st_require_env_(const char *var, const char *test);
 
